@@ -1,0 +1,193 @@
+"""The answer engine: a loaded corpus, its BM25 index, and questions turned into quoted answers.
+
+Pure and thread-safe once built: front ends call ``answer`` from worker threads and
+swap in a new Engine to reload, so questions in flight finish on the old one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval import messages
+from retrieval.bm25 import OkapiScorer, Scorer
+from retrieval.corpus import Corpus, load_corpus
+from retrieval.excerpts import choose_excerpt
+from retrieval.models import Answer, Passage, Result, Source
+from retrieval.query import ParsedQuery, parse_query
+from retrieval.settings import EngineSettings
+from retrieval.text import fold
+from retrieval.tokenize import tokenize
+
+log = logging.getLogger(__name__)
+
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int
+    score: float
+    matched: frozenset[str]
+    coverage: float
+
+
+class Engine:
+    def __init__(self, corpus: Corpus, settings: EngineSettings | None = None) -> None:
+        self.corpus = corpus
+        self.settings = settings or EngineSettings()
+        self._by_id = {passage.id: passage for passage in corpus.passages}
+        tokenized = [tokenize(passage.text) for passage in corpus.passages]
+        self.scorer: Scorer = self._build_scorer(tokenized)
+        self.engine_name = type(self.scorer).__name__
+
+    @classmethod
+    def from_folder(cls, folder: Path | str, settings: EngineSettings | None = None) -> Engine:
+        return cls(load_corpus(folder), settings)
+
+    def _build_scorer(self, tokenized: Sequence[Sequence[str]]) -> Scorer:
+        s = self.settings
+        return OkapiScorer(tokenized, k1=s.k1, b=s.b, epsilon=s.epsilon)
+
+    # -- lookups for front ends -------------------------------------------------
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.corpus.sources
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self._by_id.get(passage_id)
+
+    def find_sources(self, text: str, limit: int = 25) -> list[Source]:
+        """Sources whose title or file name contains ``text`` (all of them for empty text)."""
+        needle = fold(text.strip())
+        found = [
+            source
+            for source in self.corpus.sources
+            if needle in fold(source.label) or needle in fold(source.file)
+        ]
+        return found[:limit]
+
+    # -- answering ----------------------------------------------------------------
+
+    def parse(self, question: str) -> ParsedQuery:
+        return parse_query(question)
+
+    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
+        """Quotes answering ``question``, or an honest reason why there are none."""
+        top_k = top_k or self.settings.top_k
+        parsed = self.parse(question)
+        refusal = self._refusal(parsed, question)
+        if refusal:
+            return refusal
+        candidates = self._candidates(parsed, needed=offset + top_k + 1)
+        explanation = self._explain(parsed, candidates)
+        if not candidates:
+            return self._decline(parsed, messages.NO_MATCH, explanation)
+        if candidates[0].coverage < self.settings.min_coverage:
+            return self._decline(parsed, messages.LOW_CONFIDENCE, explanation)
+        page = candidates[offset : offset + top_k]
+        results = tuple(
+            Result(
+                rank=offset + position,
+                score=candidate.score,
+                passage=self.corpus.passages[candidate.index],
+                excerpt=choose_excerpt(
+                    self.corpus.passages[candidate.index], candidate.matched, self.scorer.idf
+                ),
+                matched_terms=tuple(t for t in parsed.terms if t in candidate.matched),
+            )
+            for position, candidate in enumerate(page, start=1)
+        )
+        return Answer(
+            question=parsed.question,
+            answered=bool(results) or offset > 0,
+            results=results,
+            query_terms=parsed.terms,
+            has_more=len(candidates) > offset + top_k,
+            explanation=explanation,
+        )
+
+    def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
+        """An Answer that declines before ranking, for input we cannot search."""
+        if not self.corpus.passages:
+            return self._decline(parsed, messages.EMPTY_CORPUS)
+        if not parsed.question:
+            return self._decline(parsed, messages.EMPTY)
+        if len(raw) > self.settings.max_question_chars:
+            text = messages.message_for(
+                messages.TOO_LONG, length=len(raw), limit=self.settings.max_question_chars
+            )
+            return Answer(
+                question=parsed.question[:200], answered=False, reason=messages.TOO_LONG, message=text
+            )
+        if not parsed.terms:
+            return self._decline(parsed, messages.NO_TERMS)
+        if not any(self.scorer.doc_freq(term) for term in parsed.terms):
+            return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
+        return None
+
+    def _decline(
+        self, parsed: ParsedQuery, reason: str, explanation: dict[str, Any] | None = None
+    ) -> Answer:
+        return Answer(
+            question=parsed.question,
+            answered=False,
+            reason=reason,
+            message=messages.message_for(reason),
+            query_terms=parsed.terms,
+            explanation=explanation or {},
+        )
+
+    def _candidates(self, parsed: ParsedQuery, needed: int) -> list[_Candidate]:
+        """Ranked passages, near-duplicates removed, each with its query-term coverage."""
+        terms = [term for term in parsed.terms if self.scorer.doc_freq(term)]
+        total_weight = sum(self.scorer.idf(term) for term in parsed.terms) or 1.0
+        ranked = self.scorer.top(terms, k=max(needed * 3, needed + 10))
+        chosen: list[_Candidate] = []
+        chosen_terms: list[set[str]] = []
+        for index, score in ranked:
+            passage_terms = set(tokenize(self.corpus.passages[index].text))
+            if any(_jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms):
+                continue
+            matched = frozenset(passage_terms & set(parsed.terms))
+            coverage = sum(self.scorer.idf(t) for t in matched) / total_weight
+            chosen.append(_Candidate(index, score, matched, coverage))
+            chosen_terms.append(passage_terms)
+            if len(chosen) >= needed:
+                break
+        return chosen
+
+    def _explain(self, parsed: ParsedQuery, candidates: Sequence[_Candidate]) -> dict[str, Any]:
+        """Why the answer is what it is: terms, their weights, and the winner's matches."""
+        explanation: dict[str, Any] = {
+            "cleaned_question": parsed.cleaned,
+            "corrections": dict(parsed.corrections),
+            "alias_terms": list(parsed.expansions),
+            "terms": [
+                {
+                    "term": term,
+                    "passages_with_term": self.scorer.doc_freq(term),
+                    "idf": round(self.scorer.idf(term), 3),
+                }
+                for term in parsed.terms
+            ],
+            "engine": type(self.scorer).__name__,
+            "min_coverage": self.settings.min_coverage,
+        }
+        if candidates:
+            best = candidates[0]
+            explanation["top"] = {
+                "passage_id": self.corpus.passages[best.index].id,
+                "score": round(best.score, 4),
+                "matched_terms": sorted(best.matched),
+                "coverage": round(best.coverage, 3),
+            }
+        return explanation
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

@@ -1,0 +1,131 @@
+from pathlib import Path
+
+import pytest
+
+from retrieval.corpus import load_corpus, parse_article
+
+from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
+
+CHROME = ("Leave a Reply", "Your email address will not be published", "Don't Miss", "Don’t Miss",
+          "mins read", "Armenia delivers protest note", "Ottawa landmine treaty")
+
+
+def test_seed_files_are_the_shared_originals() -> None:
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("shared/seeds is not beside the project")
+    for original in shared.iterdir():
+        assert (SEEDS / original.name).read_bytes() == original.read_bytes()
+
+
+def test_seed_metadata_is_detected_not_invented() -> None:
+    corpus = load_corpus(SEEDS)
+    assert not corpus.problems
+    first, second = corpus.sources
+    assert first.file == FIRST_ARTICLE
+    assert first.author == "Jennifer Mathers"
+    assert first.outlet == "The Conversation"
+    assert first.title is None and first.date is None and first.url is None
+    assert second.file == SECOND_ARTICLE
+    assert second.title == "Putin tells Trump Russia won’t retreat in Ukraine as US pauses arms shipments"
+    assert second.date == "July 4, 2025"
+    assert second.author is None and second.outlet is None
+
+
+def test_site_chrome_and_bylines_never_become_passages() -> None:
+    corpus = load_corpus(SEEDS)
+    for passage in corpus.passages:
+        for chrome in CHROME:
+            assert chrome not in passage.text
+        assert "republished from" not in passage.text
+        assert not passage.text.startswith("Jennifer Mathers,")
+        assert passage.text != corpus.sources[1].title
+
+
+def test_passages_are_verbatim_sentences_with_stable_ids() -> None:
+    corpus = load_corpus(SEEDS)
+    texts = {s.file: (SEEDS / s.file).read_text(encoding="utf-8") for s in corpus.sources}
+    ids = [p.id for p in corpus.passages]
+    assert len(ids) == len(set(ids))
+    for passage in corpus.passages:
+        assert 1 <= len(passage.sentences) <= 4
+        assert passage.id.startswith(f"{passage.source.file}#p{passage.paragraph}.")
+        for sentence in passage.sentences:
+            assert sentence in texts[passage.source.file]
+    assert load_corpus(SEEDS).passages[4].id == corpus.passages[4].id
+
+
+def test_headings_become_sections() -> None:
+    corpus = load_corpus(SEEDS)
+    sections = {p.section for p in corpus.passages if p.source.file == FIRST_ARTICLE}
+    assert "Trump’s role" in sections
+
+
+def test_undecodable_and_empty_files_are_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Ceasefire talks stalled in April after the envoys met twice in Riyadh.\n")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society gathered \xff\xfe".encode("latin-1"))
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "chrome.txt").write_text("Leave a Reply\nShare\n")
+    (tmp_path / "notes.csv").write_text("not,an,article")
+    corpus = load_corpus(tmp_path)
+    assert [s.file for s in corpus.sources] == ["good.txt"]
+    problems = {p.file: p.reason for p in corpus.problems}
+    assert set(problems) == {"latin1.txt", "empty.md", "chrome.txt"}
+    assert "UTF-8" in problems["latin1.txt"]
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes("\ufeffThe envoy met the minister in Geneva on Tuesday morning.".encode())
+    corpus = load_corpus(tmp_path)
+    assert corpus.passages[0].text.startswith("The envoy")
+
+
+def test_empty_and_missing_corpus(tmp_path: Path) -> None:
+    assert load_corpus(tmp_path).passages == ()
+    missing = load_corpus(tmp_path / "nope")
+    assert missing.problems and "does not exist" in missing.problems[0].reason
+
+
+def test_front_matter_overrides_detected_metadata(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Declared Title\nauthor: Ada Lovelace\npublisher: Example Times\n"
+        "date: 2024-05-01\nurl: https://example.org/a\ntags: [x, y]\n---\n"
+        "# Detected Heading\n\nBy Someone Else\n\nThe committee approved the budget after a long debate "
+        "about the **new** [bridge](https://example.org/bridge).\n"
+    )
+    corpus = load_corpus(tmp_path)
+    source = corpus.sources[0]
+    assert (source.title, source.author, source.outlet) == ("Declared Title", "Ada Lovelace", "Example Times")
+    assert (source.date, source.url) == ("2024-05-01", "https://example.org/a")
+    assert dict(source.extra) == {"tags": "x, y"}
+    assert corpus.passages[0].text == "The committee approved the budget after a long debate about the new bridge."
+
+
+def test_invalid_front_matter_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSome text about things that happened today.\n")
+    corpus = load_corpus(tmp_path)
+    assert corpus.problems and "YAML" in corpus.problems[0].reason
+
+
+def test_generic_chrome_rules_apply_to_any_article() -> None:
+    text = (
+        "Monday, March 3, 2025\n\nCity council votes on new tram line\n\nMarch 2, 2025\n5 min read\n"
+        "City council votes on new tram line\nBy Maria Lopez\n\n"
+        "The city council voted on Tuesday to build a new tram line through the old town district.\n\n"
+        "Construction is expected to start next spring and to last for about three years in total.\n\n"
+        "Related Posts\n\nA different story about the harbour that should never be quoted here at all.\n"
+    )
+    article = parse_article(text, "tram.txt")
+    assert article.source.title == "City council votes on new tram line"
+    assert article.source.date == "March 2, 2025"
+    assert article.source.author == "Maria Lopez"
+    assert [p.paragraph for p in article.passages] == [1, 2]
+    assert all("harbour" not in p.text for p in article.passages)
+
+
+def test_long_paragraphs_split_into_passages_of_at_most_four_sentences() -> None:
+    paragraph = " ".join(f"Sentence number {i} talks about the topic at hand." for i in range(1, 11))
+    article = parse_article(paragraph, "long.txt")
+    assert all(len(p.sentences) <= 4 for p in article.passages)
+    assert " ".join(p.text for p in article.passages) == paragraph
+    assert {p.paragraph for p in article.passages} == {1}

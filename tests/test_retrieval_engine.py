@@ -1,0 +1,132 @@
+"""Answers over the two seed articles: the right passage first, quoted verbatim, cited."""
+
+import pytest
+
+from retrieval import messages
+from retrieval.engine import Engine
+from retrieval.models import Answer
+from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
+
+A, B = FIRST_ARTICLE, SECOND_ARTICLE
+
+# (question, file, paragraph) — the passage that answers it must be ranked first.
+RIGHT_PASSAGE_FIRST = [
+    ("Who proposed a 30-day ceasefire?", A, 5),
+    ("How many civilians were killed in the Sumy missile attack?", A, 2),
+    ("What share of Russia's refining capacity has Ukraine destroyed?", A, 6),
+    ("Which four regions does Russia claim to have annexed?", A, 7),
+    ("What concessions does Russia demand from Ukraine?", A, 8),
+    ("Who is Trump's special envoy?", A, 10),
+    ("Why did Putin pray in church?", A, 13),
+    ("Who painted the portrait of Trump that Putin sent?", A, 13),
+    ("Where did the first meeting between US and Russian officials take place?", A, 14),
+    ("Who is Kirill Dmitriev?", A, 15),
+    ("What did Trump call the attack on Sumy?", A, 18),
+    ("Who was humiliated in the Oval Office?", A, 19),
+    ("What counter proposal did Putin make about energy infrastructure?", A, 5),
+    ("Who is Yuri Ushakov?", B, 2),
+    ("Why did the US pause arms shipments to Ukraine?", B, 4),
+    ("What did Dmitry Peskov say about the pause?", B, 5),
+    ("Who is the Pentagon press secretary?", B, 6),
+    ("Which country plans to fund Patriot air defence systems for Ukraine?", B, 6),
+    ("How many phone calls have Trump and Putin had since January?", B, 7),
+    ("What do analysts call the dialogue between Trump and Putin?", B, 8),
+]
+
+
+@pytest.mark.parametrize(("question", "file", "paragraph"), RIGHT_PASSAGE_FIRST)
+def test_right_passage_comes_first(seed_engine: Engine, question: str, file: str, paragraph: int) -> None:
+    answer = seed_engine.answer(question)
+    assert answer.answered, answer.message
+    top = answer.results[0].passage
+    assert (top.source.file, top.paragraph) == (file, paragraph)
+
+
+def test_thirty_day_ceasefire_is_quoted_verbatim_with_citation(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("Who proposed a 30-day ceasefire?")
+    first = answer.results[0]
+    article = (SEEDS / A).read_text(encoding="utf-8")
+    assert first.excerpt.text in article
+    assert "30-day general ceasefire" in first.excerpt.text
+    assert first.passage.source.file == A
+    assert first.passage.source.author == "Jennifer Mathers"
+    assert first.passage.paragraph == 5
+    marked = {first.excerpt.text[s:e] for s, e in first.excerpt.highlights}
+    assert {"30-day", "ceasefire", "proposal"} <= marked
+
+
+def test_every_excerpt_is_a_verbatim_run_of_one_to_three_sentences(seed_engine: Engine) -> None:
+    for question in [q for q, _, _ in RIGHT_PASSAGE_FIRST]:
+        for result in seed_engine.answer(question).results:
+            assert result.excerpt.text in result.passage.text
+            sentences = [s for s in result.passage.sentences if s in result.excerpt.text]
+            assert 1 <= len(sentences) <= 3
+            assert result.excerpt.cut_before == (not result.passage.text.startswith(result.excerpt.text))
+            assert result.excerpt.cut_after == (not result.passage.text.endswith(result.excerpt.text))
+
+
+def test_results_are_distinct_and_ranked(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("Trump Putin phone call")
+    ids = [r.passage.id for r in answer.results]
+    assert len(ids) == len(set(ids)) == 3
+    assert [r.rank for r in answer.results] == [1, 2, 3]
+    assert answer.results[0].score >= answer.results[1].score >= answer.results[2].score
+
+
+def test_paging_continues_without_repeats(seed_engine: Engine) -> None:
+    first = seed_engine.answer("ceasefire", top_k=2)
+    second = seed_engine.answer("ceasefire", top_k=2, offset=2)
+    assert first.has_more
+    assert [r.rank for r in second.results] == [3, 4]
+    assert not {r.passage.id for r in first.results} & {r.passage.id for r in second.results}
+
+
+def test_near_duplicate_passages_are_not_repeated(tmp_path) -> None:
+    text = "The envoy met the minister in Geneva to discuss the grain corridor and shipping insurance."
+    (tmp_path / "a.txt").write_text(text + "\n")
+    (tmp_path / "b.txt").write_text(text + "\n\nA different paragraph about the grain harvest in spring.\n")
+    answer = Engine.from_folder(tmp_path).answer("envoy grain corridor")
+    assert [r.passage.text for r in answer.results].count(text) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("", messages.EMPTY),
+        ("   \n\t ", messages.EMPTY),
+        ("\x00\x01\x02", messages.EMPTY),
+        ("the of and what is", messages.NO_TERMS),
+        ("😀🔥🎉", messages.NO_TERMS),
+        ("?!?! ... ***", messages.NO_TERMS),
+        ("x" * 10_000, messages.TOO_LONG),
+        ("Что такое НАТО?", messages.NO_MATCH),
+        ("How do I bake sourdough bread?", messages.NO_MATCH),
+    ],
+)
+def test_bad_input_gets_a_clear_message(seed_engine: Engine, question: str, reason: str) -> None:
+    answer = seed_engine.answer(question)
+    assert not answer.answered
+    assert answer.reason == reason
+    assert answer.message and len(answer.message) < 300
+    assert answer.results == ()
+
+
+def test_markdown_mentions_and_control_chars_in_a_real_question(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("**Who** is <@123> `Witkoff`?\x00 @everyone")
+    assert answer.answered
+    assert "\x00" not in answer.question
+
+
+def test_empty_corpus_declines(tmp_path) -> None:
+    answer = Engine.from_folder(tmp_path).answer("Who proposed a ceasefire?")
+    assert (answer.answered, answer.reason) == (False, messages.EMPTY_CORPUS)
+
+
+def test_json_shape(seed_engine: Engine) -> None:
+    data = seed_engine.answer("Who is Yuri Ushakov?").to_json()
+    assert {"question", "answered", "results"} <= set(data)
+    result = data["results"][0]
+    assert {"rank", "score", "excerpt", "passage", "paragraph", "source"} <= set(result)
+    assert result["source"]["file"] == B
+    assert result["source"]["title"].startswith("Putin tells Trump")
+    assert isinstance(Answer, type)

@@ -1,0 +1,39 @@
+from retrieval.query import sanitize_question
+from retrieval.text import fold, strip_control
+from retrieval.tokenize import tokenize
+
+
+def test_possessive_finds_the_name() -> None:
+    assert tokenize("Trump’s") == tokenize("Trump") == tokenize("TRUMP'S") == ["trump"]
+
+
+def test_curly_quotes_dashes_and_nbsp_are_normalised() -> None:
+    assert fold("“Mistake” – it’s\u00a0over") == '"mistake" - it\'s over'
+    assert tokenize("30‑day ceasefire") == tokenize("30-day ceasefire") == ["30", "day", "ceasefir"]
+
+
+def test_case_folding_and_stemming_match_inflections() -> None:
+    assert tokenize("Ceasefires negotiated") == tokenize("ceasefire negotiating")
+
+
+def test_stopwords_are_dropped() -> None:
+    assert tokenize("What is the of and who did") == []
+    assert tokenize("Who proposed the ceasefire?") == ["propos", "ceasefir"]
+
+
+def test_other_scripts_tokenize_without_error() -> None:
+    assert tokenize("Что такое НАТО?") == ["что", "такое", "нато"]
+    assert tokenize("北约是什么") != []
+
+
+def test_emoji_and_punctuation_have_no_terms() -> None:
+    assert tokenize("😀🔥 ?!... ***") == []
+
+
+def test_control_characters_are_removed() -> None:
+    assert strip_control("a\x00b\x07c\u200bd") == "abcd"
+    assert tokenize(sanitize_question("cease\x00fire\x1b")) == tokenize("ceasefire")
+
+
+def test_compatibility_forms_fold() -> None:
+    assert tokenize("ﬁnance ＮＡＴＯ") == tokenize("finance NATO")
