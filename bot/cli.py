@@ -58,47 +58,72 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--corpus", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+        "--corpus",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
         help="folder of articles (default: SEEDBOT_CORPUS_DIR or ./seeds)",
     )
     common.add_argument("--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING ...")
 
     parser = argparse.ArgumentParser(
-        prog="seedbot", parents=[common],
+        prog="seedbot",
+        parents=[common],
         description="Answers questions about a folder of articles with quoted, cited excerpts.",
     )
     parser.set_defaults(handler=cmd_start, corpus=None, log_level=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     start = commands.add_parser(
-        "start", parents=[common], help="run the Discord bot if a token is set, else the terminal chat"
+        "start",
+        parents=[common],
+        help="run the Discord bot if a token is set, else the terminal chat",
     )
     start.set_defaults(handler=cmd_start)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question (or many with -)")
-    ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
+    ask.add_argument(
+        "question", help='the question, or "-" to read one question per line from stdin'
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--top", type=int, default=None, metavar="N", help="how many quotes (default 3)")
-    ask.add_argument("--explain", action="store_true", help="show the query terms and why the top passage won")
+    ask.add_argument(
+        "--top", type=int, default=None, metavar="N", help="how many quotes (default 3)"
+    )
+    ask.add_argument(
+        "--explain", action="store_true", help="show the query terms and why the top passage won"
+    )
     ask.set_defaults(handler=cmd_ask)
 
-    sources = commands.add_parser("sources", parents=[common], help="list the articles and their metadata")
+    sources = commands.add_parser(
+        "sources", parents=[common], help="list the articles and their metadata"
+    )
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(handler=cmd_sources)
 
     chat = commands.add_parser("chat", parents=[common], help="an interactive chat in the terminal")
     chat.set_defaults(handler=cmd_chat)
 
-    run = commands.add_parser("run", parents=[common], help="start the Discord bot (needs DISCORD_TOKEN)")
-    run.add_argument("--sync", action="store_true", help="sync slash commands with Discord on start")
+    run = commands.add_parser(
+        "run", parents=[common], help="start the Discord bot (needs DISCORD_TOKEN)"
+    )
+    run.add_argument(
+        "--sync", action="store_true", help="sync slash commands with Discord on start"
+    )
     run.set_defaults(handler=cmd_run)
 
-    evaluate = commands.add_parser("eval", parents=[common], help="measure answer quality on labelled questions")
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="measure answer quality on labelled questions"
+    )
     evaluate.add_argument("file", type=Path, help="JSONL file of labelled questions")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluate.add_argument("--misses", action="store_true", help="list the questions answered wrongly")
     evaluate.add_argument(
-        "--floor", action="append", default=[], metavar="METRIC=VALUE",
+        "--misses", action="store_true", help="list the questions answered wrongly"
+    )
+    evaluate.add_argument(
+        "--floor",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
         help="fail (exit 1) when METRIC falls below VALUE, e.g. --floor hit@1=0.9",
     )
     evaluate.set_defaults(handler=cmd_eval)
@@ -106,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[common], help="build and save the search index")
     index.set_defaults(handler=cmd_index)
 
-    feedback = commands.add_parser("feedback", parents=[common], help="export the Helpful / Not helpful votes")
+    feedback = commands.add_parser(
+        "feedback", parents=[common], help="export the Helpful / Not helpful votes"
+    )
     feedback.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     feedback.set_defaults(handler=cmd_feedback)
     return parser
@@ -120,8 +147,10 @@ def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
         print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
     log.log(
         logging.DEBUG if quiet else logging.INFO,
-            "Loaded %d articles, %d passages from %s in %.2fs",
-        len(engine.corpus.sources), len(engine.corpus.passages), settings.corpus_dir,
+        "Loaded %d articles, %d passages from %s in %.2fs",
+        len(engine.corpus.sources),
+        len(engine.corpus.passages),
+        settings.corpus_dir,
         time.perf_counter() - started,
     )
     return engine
@@ -145,8 +174,18 @@ def _ask_batch(engine: Engine, args: argparse.Namespace, stream: TextIO, out: Te
         except Exception:  # a bug must not lose the rest of the batch
             log.exception("Failed to answer %r", question[:200])
             if args.json:
-                out.write(json.dumps({"question": question[:200], "answered": False, "results": [],
-                                      "reason": "error"}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "question": question[:200],
+                            "answered": False,
+                            "results": [],
+                            "reason": "error",
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
             continue
         _print_answer(answer, args, out)
         out.flush()
@@ -165,8 +204,10 @@ def _print_answer(answer: Answer, args: argparse.Namespace, out: TextIO) -> None
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings, quiet=True)
     if args.json:
-        data = [source.to_json() | {"paragraphs": source.paragraphs, "characters": source.characters}
-                for source in engine.sources]
+        data = [
+            source.to_json() | {"paragraphs": source.paragraphs, "characters": source.characters}
+            for source in engine.sources
+        ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(render_sources(engine.sources))
@@ -182,7 +223,9 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
     """A question-and-answer loop; 'more' pages through the last question's quotes."""
     ansi = out.isatty()
     interactive = stream.isatty()
-    out.write(f"seedbot: {len(engine.sources)} articles loaded. Type a question, 'help' or 'quit'.\n")
+    out.write(
+        f"seedbot: {len(engine.sources)} articles loaded. Type a question, 'help' or 'quit'.\n"
+    )
     last_question: str | None = None
     offset = 0
     while True:
@@ -220,8 +263,11 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token:
         return cmd_run(args, settings)
-    print("No DISCORD_TOKEN is set, so here is the terminal chat. "
-          "Set DISCORD_TOKEN (environment or .env) to run the Discord bot.", file=sys.stderr)
+    print(
+        "No DISCORD_TOKEN is set, so here is the terminal chat. "
+        "Set DISCORD_TOKEN (environment or .env) to run the Discord bot.",
+        file=sys.stderr,
+    )
     return cmd_chat(args, settings)
 
 
@@ -263,8 +309,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings)
-    print(f"Indexed {len(engine.corpus.passages)} passages from {len(engine.sources)} articles "
-          f"({engine.engine_name}).")
+    print(
+        f"Indexed {len(engine.corpus.passages)} passages from {len(engine.sources)} articles "
+        f"({engine.engine_name})."
+    )
     return 0
 
 

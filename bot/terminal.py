@@ -49,11 +49,15 @@ def render_result(result: Result, *, ansi: bool = False) -> str:
     return f"{quote}\n    — {citation(result.passage)}"
 
 
-def render_answer(answer: Answer, *, ansi: bool = False, sources_hint: str = "seedbot sources") -> str:
+def render_answer(
+    answer: Answer, *, ansi: bool = False, sources_hint: str = "seedbot sources"
+) -> str:
     if not answer.answered or not answer.results:
         message = answer.message or "I found nothing more on that."
         if "list of sources" in message:
-            message = message.replace("the list of sources", f"the list of sources (`{sources_hint}`)")
+            message = message.replace(
+                "the list of sources", f"the list of sources (`{sources_hint}`)"
+            )
         return message
     blocks = [render_result(result, ansi=ansi) for result in answer.results]
     return "\n\n".join(blocks)
@@ -66,7 +70,9 @@ def render_source(source: Source, index: int | None = None) -> str:
         value = getattr(source, name)
         if value:
             lines.append(f"   {name}: {value}")
-    lines.append(f"   file: {source.file} ({source.paragraphs} paragraphs, {source.characters:,} characters)")
+    lines.append(
+        f"   file: {source.file} ({source.paragraphs} paragraphs, {source.characters:,} characters)"
+    )
     return "\n".join(lines)
 
 

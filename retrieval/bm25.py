@@ -51,7 +51,11 @@ class OkapiScorer:
     """rank-bm25's BM25Okapi with the IDF floor fixed (see the module docstring)."""
 
     def __init__(
-        self, tokenized: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+        self,
+        tokenized: Sequence[Sequence[str]],
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
     ) -> None:
         self.n_docs = len(tokenized)
         self._empty = self.n_docs == 0 or not any(tokenized)
@@ -64,7 +68,9 @@ class OkapiScorer:
             for term in frequencies:
                 self._doc_freq[term] = self._doc_freq.get(term, 0) + 1
         terms = list(self._doc_freq)
-        fixed = okapi_idf(np.array([self._doc_freq[t] for t in terms], dtype=np.float64), self.n_docs, epsilon)
+        fixed = okapi_idf(
+            np.array([self._doc_freq[t] for t in terms], dtype=np.float64), self.n_docs, epsilon
+        )
         self._bm25.idf = dict(zip(terms, fixed.tolist(), strict=True))
 
     def doc_freq(self, term: str) -> int:

@@ -89,7 +89,9 @@ def load_corpus(folder: Path | str) -> Corpus:
     """Every readable article under ``folder``; unreadable ones become LoadProblems."""
     folder = Path(folder)
     if not folder.is_dir():
-        problem = LoadProblem(str(folder), "the corpus folder does not exist; create it or pass --corpus")
+        problem = LoadProblem(
+            str(folder), "the corpus folder does not exist; create it or pass --corpus"
+        )
         return Corpus(folder=folder, problems=(problem,))
     sources: list[Source] = []
     passages: list[Passage] = []
@@ -117,7 +119,9 @@ def read_article(path: Path, relative: str) -> Article:
     except OSError as error:
         raise ArticleError(f"could not be read ({error.strerror or error})") from error
     if len(raw) > MAX_FILE_BYTES:
-        raise ArticleError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files")
+        raise ArticleError(
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -130,7 +134,11 @@ def read_article(path: Path, relative: str) -> Article:
 def parse_article(text: str, relative: str, *, markdown: bool = False) -> Article:
     """Split one article's text into metadata and passages."""
     declared, body_text = _front_matter(text, relative)
-    lines = _strip_markdown(body_text) if markdown else [clean_line(line) for line in body_text.splitlines()]
+    lines = (
+        _strip_markdown(body_text)
+        if markdown
+        else [clean_line(line) for line in body_text.splitlines()]
+    )
     lines = _drop_trailer(lines)
     lines = _drop_chrome(lines)
     header, body, footer = _split_header_footer(lines)
@@ -164,7 +172,9 @@ def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:
     try:
         post = frontmatter.loads(text)
     except (yaml.YAMLError, ValueError) as error:
-        raise ArticleError(f"has front matter that is not valid YAML ({error}); fix or remove it") from error
+        raise ArticleError(
+            f"has front matter that is not valid YAML ({error}); fix or remove it"
+        ) from error
     fields: dict[str, str] = {}
     for key, value in post.metadata.items():
         rendered = _render_value(value)
@@ -261,7 +271,9 @@ def _drop_chrome(lines: list[str]) -> list[str]:
 
 
 def _is_body_line(line: str) -> bool:
-    return len(line.split()) >= 10 and bool(_SENTENCE_END.search(line)) and not line.startswith("# ")
+    return (
+        len(line.split()) >= 10 and bool(_SENTENCE_END.search(line)) and not line.startswith("# ")
+    )
 
 
 def _split_header_footer(lines: list[str]) -> tuple[list[str], list[str], list[str]]:

@@ -19,6 +19,7 @@ from retrieval.excerpts import choose_excerpt
 from retrieval.models import Answer, Passage, Result, Source
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.settings import EngineSettings
+from retrieval.spelling import SpellingCorrector
 from retrieval.text import fold
 from retrieval.tokenize import tokenize
 
@@ -43,6 +44,7 @@ class Engine:
         tokenized = [tokenize(passage.text) for passage in corpus.passages]
         self.scorer: Scorer = self._build_scorer(tokenized)
         self.engine_name = type(self.scorer).__name__
+        self._speller: SpellingCorrector | None = None
 
     @classmethod
     def from_folder(cls, folder: Path | str, settings: EngineSettings | None = None) -> Engine:
@@ -74,7 +76,17 @@ class Engine:
     # -- answering ----------------------------------------------------------------
 
     def parse(self, question: str) -> ParsedQuery:
-        return parse_query(question)
+        return parse_query(
+            question,
+            is_known=lambda term: self.scorer.doc_freq(term) > 0,
+            correct=self._correct if self.settings.spelling_correction else None,
+        )
+
+    def _correct(self, word: str) -> str | None:
+        """A corpus word for a misspelt one; the index of words is built on first use."""
+        if self._speller is None:
+            self._speller = SpellingCorrector.from_texts(p.text for p in self.corpus.passages)
+        return self._speller.correct(word)
 
     def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
         """Quotes answering ``question``, or an honest reason why there are none."""
@@ -87,7 +99,7 @@ class Engine:
         explanation = self._explain(parsed, candidates)
         if not candidates:
             return self._decline(parsed, messages.NO_MATCH, explanation)
-        if candidates[0].coverage < self.settings.min_coverage:
+        if self._too_weak(parsed, candidates[0]):
             return self._decline(parsed, messages.LOW_CONFIDENCE, explanation)
         page = candidates[offset : offset + top_k]
         results = tuple(
@@ -122,7 +134,10 @@ class Engine:
                 messages.TOO_LONG, length=len(raw), limit=self.settings.max_question_chars
             )
             return Answer(
-                question=parsed.question[:200], answered=False, reason=messages.TOO_LONG, message=text
+                question=parsed.question[:200],
+                answered=False,
+                reason=messages.TOO_LONG,
+                message=text,
             )
         if not parsed.terms:
             return self._decline(parsed, messages.NO_TERMS)
@@ -142,19 +157,37 @@ class Engine:
             explanation=explanation or {},
         )
 
+    def _too_weak(self, parsed: ParsedQuery, best: _Candidate) -> bool:
+        """The no-answer rule: the best passage covers too little of the question."""
+        unknown_names = [
+            t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
+        ]
+        if unknown_names:
+            return best.coverage < self.settings.min_coverage_unknown_name
+        return best.coverage < self.settings.min_coverage
+
+    def _weight(self, parsed: ParsedQuery, term: str) -> float:
+        """How much a question term counts towards coverage."""
+        weight = self.scorer.idf(term)
+        if not self.scorer.doc_freq(term) and term not in parsed.names:
+            weight *= self.settings.unknown_word_weight
+        return weight
+
     def _candidates(self, parsed: ParsedQuery, needed: int) -> list[_Candidate]:
         """Ranked passages, near-duplicates removed, each with its query-term coverage."""
         terms = [term for term in parsed.terms if self.scorer.doc_freq(term)]
-        total_weight = sum(self.scorer.idf(term) for term in parsed.terms) or 1.0
+        total_weight = sum(self._weight(parsed, term) for term in parsed.terms) or 1.0
         ranked = self.scorer.top(terms, k=max(needed * 3, needed + 10))
         chosen: list[_Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
             passage_terms = set(tokenize(self.corpus.passages[index].text))
-            if any(_jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms):
+            if any(
+                _jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms
+            ):
                 continue
             matched = frozenset(passage_terms & set(parsed.terms))
-            coverage = sum(self.scorer.idf(t) for t in matched) / total_weight
+            coverage = sum(self._weight(parsed, t) for t in matched) / total_weight
             chosen.append(_Candidate(index, score, matched, coverage))
             chosen_terms.append(passage_terms)
             if len(chosen) >= needed:
@@ -176,7 +209,9 @@ class Engine:
                 for term in parsed.terms
             ],
             "engine": type(self.scorer).__name__,
+            "names": sorted(parsed.names),
             "min_coverage": self.settings.min_coverage,
+            "min_coverage_unknown_name": self.settings.min_coverage_unknown_name,
         }
         if candidates:
             best = candidates[0]

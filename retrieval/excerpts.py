@@ -30,7 +30,9 @@ def highlight_spans(text: str, terms: Collection[str]) -> tuple[tuple[int, int],
     return tuple(spans)
 
 
-def choose_excerpt(passage: Passage, terms: Collection[str], idf: Callable[[str], float]) -> Excerpt:
+def choose_excerpt(
+    passage: Passage, terms: Collection[str], idf: Callable[[str], float]
+) -> Excerpt:
     """The window of sentences covering the most IDF weight of distinct query terms.
 
     Ties go to the shorter window, then the earlier one, so quotes stay short.

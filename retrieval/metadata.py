@@ -40,7 +40,9 @@ _REPUBLISHED = re.compile(
     r"(?P<outlet>(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})",
     re.I,
 )
-_SOURCE_LINE = re.compile(r"^(?:source|via|originally published at|read more at)\s*:?\s*(?P<rest>.+)$", re.I)
+_SOURCE_LINE = re.compile(
+    r"^(?:source|via|originally published at|read more at)\s*:?\s*(?P<rest>.+)$", re.I
+)
 
 
 def date_of(line: str) -> str | None:

@@ -50,9 +50,7 @@ def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
     return groups
 
 
-def make_passages(
-    source: Source, paragraphs: Sequence[tuple[str, str | None]]
-) -> list[Passage]:
+def make_passages(source: Source, paragraphs: Sequence[tuple[str, str | None]]) -> list[Passage]:
     """Passages for an article's body paragraphs, given as (text, section heading) pairs."""
     passages: list[Passage] = []
     for number, (text, section) in enumerate(paragraphs, start=1):

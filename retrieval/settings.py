@@ -15,7 +15,12 @@ class EngineSettings:
     max_question_chars: int = 1000
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
     fast_engine_min_passages: int = 20_000
-    # No-answer rule: the best passage must cover this share of the question's
-    # informative weight (IDF-weighted query terms), calibrated on the labelled set.
-    min_coverage: float = 0.3
+    # No-answer rule, calibrated on eval/seed_questions.jsonl (see docs/quality.md): the
+    # best passage must cover this share of the question's IDF-weighted terms ...
+    min_coverage: float = 0.25
+    # ... and this share when the question names something no article mentions ("Crimea").
+    min_coverage_unknown_name: float = 0.5
+    # Weight of an unknown common word against a known term of the same IDF: paraphrases
+    # bring words the articles lack ("pay" for "fund"), which say less than names do.
+    unknown_word_weight: float = 0.25
     spelling_correction: bool = True

@@ -10,7 +10,11 @@ _APOSTROPHES = "’‘ʼʹ′`´"
 _DOUBLE_QUOTES = "“”„‟″«»"
 _DASHES = "‐‑‒–—―−"
 _FOLD_TABLE = str.maketrans(
-    {**{c: "'" for c in _APOSTROPHES}, **{c: '"' for c in _DOUBLE_QUOTES}, **{c: "-" for c in _DASHES}}
+    {
+        **{c: "'" for c in _APOSTROPHES},
+        **{c: '"' for c in _DOUBLE_QUOTES},
+        **{c: "-" for c in _DASHES},
+    }
 )
 # C0 and C1 control characters, except tab and newline; also zero-width and bidi controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

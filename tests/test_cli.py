@@ -15,8 +15,13 @@ from tests.paths import FIRST_ARTICLE, ROOT, SEEDS
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        cwd=ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
 
 
@@ -41,7 +46,15 @@ def test_ask_prints_quotes_and_citations(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_batch_mode_answers_every_line_in_order() -> None:
-    lines = ["Who is Kirill Dmitriev?", "", "\x00\x07", "the of and", "x" * 10_000, "😀", "Who is Yuri Ushakov?"]
+    lines = [
+        "Who is Kirill Dmitriev?",
+        "",
+        "\x00\x07",
+        "the of and",
+        "x" * 10_000,
+        "😀",
+        "Who is Yuri Ushakov?",
+    ]
     done = run_cli("ask", "--json", "-", stdin="\n".join(lines) + "\n")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
@@ -58,8 +71,12 @@ def test_sources_lists_metadata(capsys: pytest.CaptureFixture[str]) -> None:
     assert sources[0]["outlet"] == "The Conversation"
 
 
-def test_corpus_option_and_skipped_file_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "ok.md").write_text("# Harbour news\n\nThe harbour master closed the north pier after the storm.\n")
+def test_corpus_option_and_skipped_file_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ok.md").write_text(
+        "# Harbour news\n\nThe harbour master closed the north pier after the storm.\n"
+    )
     (tmp_path / "broken.txt").write_bytes(b"\xff\xfe\xfa bad bytes")
     assert main(["ask", "--corpus", str(tmp_path), "--json", "Why was the pier closed?"]) == 0
     captured = capsys.readouterr()
@@ -84,8 +101,13 @@ def test_chat_answers_pages_and_quits(seed_engine: Engine) -> None:
 def test_start_without_token_opens_the_chat(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     done = subprocess.run(
-        [sys.executable, "-m", "bot"], input="Who is Kirill Dmitriev?\nquit\n", capture_output=True,
-        text=True, cwd=ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "bot"],
+        input="Who is Kirill Dmitriev?\nquit\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
         env={k: v for k, v in __import__("os").environ.items() if k != "DISCORD_TOKEN"},
     )
     assert done.returncode == 0, done.stderr

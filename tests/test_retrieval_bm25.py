@@ -10,7 +10,9 @@ def test_term_in_exactly_half_the_passages_still_matches() -> None:
     docs = [["ceasefir", "talk"], ["weather", "sunni"]]
     raw = BM25Okapi(docs)
     assert raw.get_scores(["ceasefir"]).max() == 0  # the quirk: idf = ln(1.5/1.5) = 0
-    assert OkapiScorer(docs).top(["ceasefir"], 3) == [(0, OkapiScorer(docs).top(["ceasefir"], 1)[0][1])]
+    assert OkapiScorer(docs).top(["ceasefir"], 3) == [
+        (0, OkapiScorer(docs).top(["ceasefir"], 1)[0][1])
+    ]
     assert OkapiScorer(docs).top(["ceasefir"], 3)[0][1] > 0
 
 

@@ -3,11 +3,17 @@ from pathlib import Path
 import pytest
 
 from retrieval.corpus import load_corpus, parse_article
-
 from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
 
-CHROME = ("Leave a Reply", "Your email address will not be published", "Don't Miss", "Don’t Miss",
-          "mins read", "Armenia delivers protest note", "Ottawa landmine treaty")
+CHROME = (
+    "Leave a Reply",
+    "Your email address will not be published",
+    "Don't Miss",
+    "Don’t Miss",
+    "mins read",
+    "Armenia delivers protest note",
+    "Ottawa landmine treaty",
+)
 
 
 def test_seed_files_are_the_shared_originals() -> None:
@@ -27,7 +33,10 @@ def test_seed_metadata_is_detected_not_invented() -> None:
     assert first.outlet == "The Conversation"
     assert first.title is None and first.date is None and first.url is None
     assert second.file == SECOND_ARTICLE
-    assert second.title == "Putin tells Trump Russia won’t retreat in Ukraine as US pauses arms shipments"
+    assert (
+        second.title
+        == "Putin tells Trump Russia won’t retreat in Ukraine as US pauses arms shipments"
+    )
     assert second.date == "July 4, 2025"
     assert second.author is None and second.outlet is None
 
@@ -62,7 +71,9 @@ def test_headings_become_sections() -> None:
 
 
 def test_undecodable_and_empty_files_are_reported_and_skipped(tmp_path: Path) -> None:
-    (tmp_path / "good.txt").write_text("Ceasefire talks stalled in April after the envoys met twice in Riyadh.\n")
+    (tmp_path / "good.txt").write_text(
+        "Ceasefire talks stalled in April after the envoys met twice in Riyadh.\n"
+    )
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society gathered \xff\xfe".encode("latin-1"))
     (tmp_path / "empty.md").write_text("")
     (tmp_path / "chrome.txt").write_text("Leave a Reply\nShare\n")
@@ -75,7 +86,9 @@ def test_undecodable_and_empty_files_are_reported_and_skipped(tmp_path: Path) ->
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
-    (tmp_path / "bom.txt").write_bytes("\ufeffThe envoy met the minister in Geneva on Tuesday morning.".encode())
+    (tmp_path / "bom.txt").write_bytes(
+        "\ufeffThe envoy met the minister in Geneva on Tuesday morning.".encode()
+    )
     corpus = load_corpus(tmp_path)
     assert corpus.passages[0].text.startswith("The envoy")
 
@@ -95,14 +108,23 @@ def test_front_matter_overrides_detected_metadata(tmp_path: Path) -> None:
     )
     corpus = load_corpus(tmp_path)
     source = corpus.sources[0]
-    assert (source.title, source.author, source.outlet) == ("Declared Title", "Ada Lovelace", "Example Times")
+    assert (source.title, source.author, source.outlet) == (
+        "Declared Title",
+        "Ada Lovelace",
+        "Example Times",
+    )
     assert (source.date, source.url) == ("2024-05-01", "https://example.org/a")
     assert dict(source.extra) == {"tags": "x, y"}
-    assert corpus.passages[0].text == "The committee approved the budget after a long debate about the new bridge."
+    assert (
+        corpus.passages[0].text
+        == "The committee approved the budget after a long debate about the new bridge."
+    )
 
 
 def test_invalid_front_matter_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSome text about things that happened today.\n")
+    (tmp_path / "bad.md").write_text(
+        "---\ntitle: [unclosed\n---\nSome text about things that happened today.\n"
+    )
     corpus = load_corpus(tmp_path)
     assert corpus.problems and "YAML" in corpus.problems[0].reason
 
@@ -124,7 +146,9 @@ def test_generic_chrome_rules_apply_to_any_article() -> None:
 
 
 def test_long_paragraphs_split_into_passages_of_at_most_four_sentences() -> None:
-    paragraph = " ".join(f"Sentence number {i} talks about the topic at hand." for i in range(1, 11))
+    paragraph = " ".join(
+        f"Sentence number {i} talks about the topic at hand." for i in range(1, 11)
+    )
     article = parse_article(paragraph, "long.txt")
     assert all(len(p.sentences) <= 4 for p in article.passages)
     assert " ".join(p.text for p in article.passages) == paragraph

@@ -35,7 +35,9 @@ RIGHT_PASSAGE_FIRST = [
 
 
 @pytest.mark.parametrize(("question", "file", "paragraph"), RIGHT_PASSAGE_FIRST)
-def test_right_passage_comes_first(seed_engine: Engine, question: str, file: str, paragraph: int) -> None:
+def test_right_passage_comes_first(
+    seed_engine: Engine, question: str, file: str, paragraph: int
+) -> None:
     answer = seed_engine.answer(question)
     assert answer.answered, answer.message
     top = answer.results[0].passage
@@ -61,8 +63,12 @@ def test_every_excerpt_is_a_verbatim_run_of_one_to_three_sentences(seed_engine: 
             assert result.excerpt.text in result.passage.text
             sentences = [s for s in result.passage.sentences if s in result.excerpt.text]
             assert 1 <= len(sentences) <= 3
-            assert result.excerpt.cut_before == (not result.passage.text.startswith(result.excerpt.text))
-            assert result.excerpt.cut_after == (not result.passage.text.endswith(result.excerpt.text))
+            assert result.excerpt.cut_before == (
+                not result.passage.text.startswith(result.excerpt.text)
+            )
+            assert result.excerpt.cut_after == (
+                not result.passage.text.endswith(result.excerpt.text)
+            )
 
 
 def test_results_are_distinct_and_ranked(seed_engine: Engine) -> None:
@@ -82,9 +88,13 @@ def test_paging_continues_without_repeats(seed_engine: Engine) -> None:
 
 
 def test_near_duplicate_passages_are_not_repeated(tmp_path) -> None:
-    text = "The envoy met the minister in Geneva to discuss the grain corridor and shipping insurance."
+    text = (
+        "The envoy met the minister in Geneva to discuss the grain corridor and shipping insurance."
+    )
     (tmp_path / "a.txt").write_text(text + "\n")
-    (tmp_path / "b.txt").write_text(text + "\n\nA different paragraph about the grain harvest in spring.\n")
+    (tmp_path / "b.txt").write_text(
+        text + "\n\nA different paragraph about the grain harvest in spring.\n"
+    )
     answer = Engine.from_folder(tmp_path).answer("envoy grain corridor")
     assert [r.passage.text for r in answer.results].count(text) == 1
 

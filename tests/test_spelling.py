@@ -1,0 +1,110 @@
+"""Spelling correction towards the corpus vocabulary, on the seed articles and small vocabularies."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+from pathlib import Path
+
+import pytest
+
+from retrieval.spelling import SpellingCorrector, english_words, vocabulary_from_texts
+
+SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> SpellingCorrector:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEED_DIR.glob("*.txt"))]
+    return SpellingCorrector.from_texts(texts)
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [
+        ("Zelenskyy", "zelensky"),
+        ("Zelenskiy", "zelensky"),
+        ("ceasfire", "ceasefire"),
+        ("Witkof", "witkoff"),
+        ("Dmitryev", "dmitriev"),
+        ("Kremlim", "kremlin"),
+        ("Peskof", "peskov"),
+        ("refinaries", "refineries"),
+        ("assasination", "assassination"),
+        ("ZELENSKYY", "zelensky"),
+    ],
+)
+def test_corrects_typos_in_the_seed_articles(
+    seeds: SpellingCorrector, typo: str, fixed: str
+) -> None:
+    assert seeds.correct(typo) == fixed
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Witkoff",  # in the vocabulary
+        "ceasefire",
+        "war",  # three letters or fewer
+        "teh",
+        "2024",  # numbers
+        "30th",
+        "pizza",  # real English words the corpus lacks stay as they are
+        "topping",
+        "password",
+        "xqzvwkjh",  # nothing close
+    ],
+)
+def test_leaves_words_alone(seeds: SpellingCorrector, word: str) -> None:
+    assert seeds.correct(word) is None
+
+
+def test_known_words_can_be_switched_off() -> None:
+    corrector = SpellingCorrector({"stepping": 3}, known_words=frozenset())
+    assert corrector.correct("topping") == "stepping"
+    assert SpellingCorrector({"stepping": 3}).correct("topping") is None
+
+
+def test_prefers_the_closer_then_the_more_frequent_word() -> None:
+    corrector = SpellingCorrector({"cart": 1, "card": 10, "carts": 50}, known_words=())
+    assert corrector.correct("carx") == "card"
+    assert SpellingCorrector({"cart": 10, "card": 1}, known_words=()).correct("carx") == "cart"
+
+
+def test_edit_budget_depends_on_length() -> None:
+    corrector = SpellingCorrector({"peace": 1, "russia": 1, "army": 1}, known_words=())
+    assert corrector.correct("pxaxe") is None  # five letters: one edit only
+    assert corrector.correct("pxace") == "peace"
+    assert corrector.correct("ruzzia") == "russia"  # six letters: two edits
+    assert corrector.correct("arym") == "army"  # a transposition is one edit
+
+
+def test_vocabulary_is_lower_cased_letters_only() -> None:
+    counts = vocabulary_from_texts(["Russia’s war, 2025: RUSSIA north-eastern"])
+    assert counts["russia"] == 2
+    assert "2025" not in counts
+    assert counts["eastern"] == 1
+    corrector = SpellingCorrector(counts, known_words=())
+    assert "Russia" in corrector
+    assert len(corrector) == len(counts)
+
+
+def test_english_words_are_common_words() -> None:
+    words = english_words()
+    assert {"the", "pizza", "password"} <= words
+    assert "ceasfire" not in words
+
+
+def test_lookup_is_fast_on_a_large_vocabulary() -> None:
+    rng = random.Random(7)
+    vocabulary = {
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 12))): rng.randint(1, 99)
+        for _ in range(5000)
+    }
+    corrector = SpellingCorrector(vocabulary, known_words=())
+    words = [word[:2] + "q" + word[3:] for word in list(vocabulary)[:500]]
+    started = time.perf_counter()
+    for word in words:
+        corrector.correct(word)
+    assert (time.perf_counter() - started) / len(words) < 0.001
