@@ -285,7 +285,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
         questions = evaluation.load_questions(args.file)
     except (OSError, ValueError) as error:
-        print(f"seedbot: cannot read {args.file}: {error}", file=sys.stderr)
+        print(f"seedbot: {error}", file=sys.stderr)
         return 2
     engine = load_engine(settings, quiet=True)
     report = evaluation.evaluate(lambda q: engine.answer(q, top_k=3), questions)

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from retrieval import messages
+from retrieval.aliases import load_aliases
 from retrieval.bm25 import OkapiScorer, Scorer
 from retrieval.corpus import Corpus, load_corpus
 from retrieval.excerpts import choose_excerpt
 from retrieval.models import Answer, Passage, Result, Source
 from retrieval.query import ParsedQuery, parse_query
+from retrieval.rerank import rerank
 from retrieval.settings import EngineSettings
 from retrieval.spelling import SpellingCorrector
 from retrieval.text import fold
@@ -26,6 +28,7 @@ from retrieval.tokenize import tokenize
 log = logging.getLogger(__name__)
 
 NEAR_DUPLICATE_JACCARD = 0.8
+RERANK_DEPTH = 30  # BM25's best passages that the second stage reorders
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Engine:
         self.scorer: Scorer = self._build_scorer(tokenized)
         self.engine_name = type(self.scorer).__name__
         self._speller: SpellingCorrector | None = None
+        self.aliases = load_aliases(corpus.folder)
+        for warning in self.aliases.warnings:
+            log.warning("%s", warning)
 
     @classmethod
     def from_folder(cls, folder: Path | str, settings: EngineSettings | None = None) -> Engine:
@@ -80,7 +86,29 @@ class Engine:
             question,
             is_known=lambda term: self.scorer.doc_freq(term) > 0,
             correct=self._correct if self.settings.spelling_correction else None,
+            aliases=self._alias_terms if len(self.aliases) else None,
         )
+
+    def _alias_terms(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Each term of a name in ``text`` -> the terms of that name's aliases."""
+        found: dict[str, tuple[str, ...]] = {}
+        for name, others in self.aliases.matches(text).items():
+            other_terms = [term for other in others for term in tokenize(other)]
+            for term in tokenize(name):
+                merged = [*found.get(term, ()), *(t for t in other_terms if t != term)]
+                found[term] = tuple(dict.fromkeys(merged))
+        return found
+
+    def _stands_for(self, parsed: ParsedQuery, term: str) -> tuple[str, ...]:
+        """The corpus terms that a question term is searched as.
+
+        Itself when the articles use it; otherwise its aliases that they use, so
+        "Kiev" finds "Kyiv". Aliases of a term the articles already use are not
+        added: the evaluation showed them diluting the ranking.
+        """
+        if self.scorer.doc_freq(term):
+            return (term,)
+        return tuple(t for t in parsed.expansions.get(term, ()) if self.scorer.doc_freq(t))
 
     def _correct(self, word: str) -> str | None:
         """A corpus word for a misspelt one; the index of words is built on first use."""
@@ -99,7 +127,7 @@ class Engine:
         explanation = self._explain(parsed, candidates)
         if not candidates:
             return self._decline(parsed, messages.NO_MATCH, explanation)
-        if self._too_weak(parsed, candidates[0]):
+        if self._too_weak(parsed, max(candidates[:top_k], key=lambda c: c.coverage)):
             return self._decline(parsed, messages.LOW_CONFIDENCE, explanation)
         page = candidates[offset : offset + top_k]
         results = tuple(
@@ -110,7 +138,7 @@ class Engine:
                 excerpt=choose_excerpt(
                     self.corpus.passages[candidate.index], candidate.matched, self.scorer.idf
                 ),
-                matched_terms=tuple(t for t in parsed.terms if t in candidate.matched),
+                matched_terms=tuple(sorted(candidate.matched)),
             )
             for position, candidate in enumerate(page, start=1)
         )
@@ -141,7 +169,7 @@ class Engine:
             )
         if not parsed.terms:
             return self._decline(parsed, messages.NO_TERMS)
-        if not any(self.scorer.doc_freq(term) for term in parsed.terms):
+        if not any(self._stands_for(parsed, term) for term in parsed.terms):
             return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
         return None
 
@@ -158,7 +186,7 @@ class Engine:
         )
 
     def _too_weak(self, parsed: ParsedQuery, best: _Candidate) -> bool:
-        """The no-answer rule: the best passage covers too little of the question."""
+        """The no-answer rule: even the best-covering passage covers too little of the question."""
         unknown_names = [
             t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
         ]
@@ -168,31 +196,49 @@ class Engine:
 
     def _weight(self, parsed: ParsedQuery, term: str) -> float:
         """How much a question term counts towards coverage."""
+        searched = self._stands_for(parsed, term)
+        if searched:
+            return max(self.scorer.idf(t) for t in searched)
         weight = self.scorer.idf(term)
-        if not self.scorer.doc_freq(term) and term not in parsed.names:
+        if term not in parsed.names:
             weight *= self.settings.unknown_word_weight
         return weight
 
     def _candidates(self, parsed: ParsedQuery, needed: int) -> list[_Candidate]:
         """Ranked passages, near-duplicates removed, each with its query-term coverage."""
-        terms = [term for term in parsed.terms if self.scorer.doc_freq(term)]
+        terms = list(
+            dict.fromkeys(t for term in parsed.terms for t in self._stands_for(parsed, term))
+        )
         total_weight = sum(self._weight(parsed, term) for term in parsed.terms) or 1.0
-        ranked = self.scorer.top(terms, k=max(needed * 3, needed + 10))
+        ranked = self.scorer.top(terms, k=max(needed * 3, RERANK_DEPTH))
+        if self.settings.rerank:
+            ranked = rerank(
+                ranked,
+                question=parsed.cleaned,
+                query_terms=[t for term in parsed.terms for t in self._stands_for(parsed, term)],
+                passage_terms=self._passage_terms,
+                passage_text=lambda index: self.corpus.passages[index].text,
+                idf=self.scorer.idf,
+            )
         chosen: list[_Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
-            passage_terms = set(tokenize(self.corpus.passages[index].text))
+            passage_terms = set(self._passage_terms(index))
             if any(
                 _jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms
             ):
                 continue
-            matched = frozenset(passage_terms & set(parsed.terms))
-            coverage = sum(self._weight(parsed, t) for t in matched) / total_weight
+            matched = frozenset(passage_terms & set(terms))
+            covered = [t for t in parsed.terms if set(self._stands_for(parsed, t)) & matched]
+            coverage = sum(self._weight(parsed, t) for t in covered) / total_weight
             chosen.append(_Candidate(index, score, matched, coverage))
             chosen_terms.append(passage_terms)
             if len(chosen) >= needed:
                 break
         return chosen
+
+    def _passage_terms(self, index: int) -> list[str]:
+        return tokenize(self.corpus.passages[index].text)
 
     def _explain(self, parsed: ParsedQuery, candidates: Sequence[_Candidate]) -> dict[str, Any]:
         """Why the answer is what it is: terms, their weights, and the winner's matches."""

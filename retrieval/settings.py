@@ -24,3 +24,4 @@ class EngineSettings:
     # bring words the articles lack ("pay" for "fund"), which say less than names do.
     unknown_word_weight: float = 0.25
     spelling_correction: bool = True
+    rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)

@@ -1,0 +1,53 @@
+"""Answer quality on the labelled seed questions may not silently regress.
+
+The floors sit just under the figures measured when they were set (docs/quality.md);
+raise them when the engine improves.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from retrieval import evaluation
+from retrieval.engine import Engine
+from tests.paths import ROOT
+
+QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
+FLOORS = {
+    "hit@1": 0.76,
+    "hit@3": 0.85,
+    "mrr": 0.80,
+    "honest_decline_rate": 0.70,
+    "wrong_decline_rate": 0.03,  # a ceiling
+    "factoid/hit@1": 0.95,
+    "misspelling/hit@3": 0.95,
+    "chat/hit@3": 0.80,
+}
+CHROME = ("Leave a Reply", "email address will not be published", "Don’t Miss", "mins read",
+          "republished from", "Armenia delivers", "Ottawa landmine")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def report(seed_engine: Engine) -> evaluation.EvalReport:
+    questions = evaluation.load_questions(Path(QUESTIONS))
+    return evaluation.evaluate(lambda q: seed_engine.answer(q, top_k=3), questions)
+
+
+def test_quality_stays_above_its_floors(report: evaluation.EvalReport) -> None:
+    failures = evaluation.check_floors(report, FLOORS)
+    assert not failures, "\n" + evaluation.format_report(report, show_misses=True)
+
+
+def test_no_site_chrome_is_ever_quoted(seed_engine: Engine) -> None:
+    questions = evaluation.load_questions(Path(QUESTIONS))
+    probes = [q.question for q in questions] + [
+        "leave a reply",
+        "don't miss",
+        "email address published",
+        "Armenia protest note",
+        "Ottawa landmine treaty",
+    ]
+    for question in probes:
+        for result in seed_engine.answer(question, top_k=5).results:
+            for chrome in CHROME:
+                assert chrome not in result.passage.text, (question, result.passage.id)
