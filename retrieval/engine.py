@@ -86,7 +86,8 @@ class Engine:
             question,
             is_known=lambda term: self.scorer.doc_freq(term) > 0,
             correct=self._correct if self.settings.spelling_correction else None,
-            aliases=self._alias_terms if len(self.aliases) else None,
+            aliases=self._alias_terms if self.settings.use_aliases and len(self.aliases) else None,
+            chat_noise=self.settings.strip_chat_noise,
         )
 
     def _alias_terms(self, text: str) -> dict[str, tuple[str, ...]]:

@@ -46,6 +46,7 @@ def parse_query(
     is_known: Callable[[str], bool] = lambda term: True,
     correct: Callable[[str], str | None] | None = None,
     aliases: Callable[[str], Mapping[str, tuple[str, ...]]] | None = None,
+    chat_noise: bool = True,
 ) -> ParsedQuery:
     """Clean, correct and tokenize a question.
 
@@ -54,12 +55,12 @@ def parse_query(
     alias terms for each of its terms.
     """
     clean = sanitize_question(question)
-    cleaned = strip_chat_noise(clean)
+    cleaned = strip_chat_noise(clean) if chat_noise else clean
     corrections: dict[str, str] = {}
     terms: list[str] = []
     names: set[str] = set()
     for start, _, word in word_spans(cleaned):
-        if fold(word) in CHAT_FILLER:
+        if chat_noise and fold(word) in CHAT_FILLER:
             continue
         term = term_of(word)
         if term is None:

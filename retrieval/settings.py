@@ -23,5 +23,7 @@ class EngineSettings:
     # Weight of an unknown common word against a known term of the same IDF: paraphrases
     # bring words the articles lack ("pay" for "fund"), which say less than names do.
     unknown_word_weight: float = 0.25
+    strip_chat_noise: bool = True  # mentions, emoji, links, filler (retrieval.chat_noise)
     spelling_correction: bool = True
+    use_aliases: bool = True  # <corpus>/aliases.yaml (retrieval.aliases)
     rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)
