@@ -60,6 +60,9 @@ def render_answer(
             )
         return message
     blocks = [render_result(result, ansi=ansi) for result in answer.results]
+    if answer.corrections:
+        fixed = ", ".join(f"{typed} → {word}" for typed, word in answer.corrections.items())
+        blocks.insert(0, f"(searched for: {fixed})")
     return "\n\n".join(blocks)
 
 

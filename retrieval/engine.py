@@ -149,6 +149,7 @@ class Engine:
             results=results,
             query_terms=parsed.terms,
             has_more=len(candidates) > offset + top_k,
+            corrections=dict(parsed.corrections),
             explanation=explanation,
         )
 

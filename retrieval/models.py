@@ -104,6 +104,7 @@ class Answer:
     message: str | None = None  # the human sentence for ``reason``
     query_terms: tuple[str, ...] = ()  # normalised, corrected, stemmed terms that were searched
     has_more: bool = False  # further results exist past this page
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> corpus word searched
     explanation: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
@@ -114,6 +115,8 @@ class Answer:
             "query_terms": list(self.query_terms),
             "has_more": self.has_more,
         }
+        if self.corrections:
+            data["corrections"] = dict(self.corrections)
         if self.reason:
             data["reason"] = self.reason
         if self.message:
