@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     feedback = commands.add_parser(
         "feedback", parents=[common], help="export the Helpful / Not helpful votes"
     )
+    feedback.add_argument("action", choices=("export",), help="export: write every vote to stdout")
     feedback.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     feedback.set_defaults(handler=cmd_feedback)
     return parser
@@ -319,7 +320,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from bot.feedback import export_votes
 
-    return export_votes(settings, sys.stdout, args.format)
+    count = export_votes(settings, sys.stdout, args.format)
+    print(f"seedbot: exported {count} votes from {settings.feedback_db}", file=sys.stderr)
+    return 0
 
 
 def _first_error(error: ValidationError) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.settings import EngineSettings
@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     sync_commands: Literal["guild", "global", "off"] = "guild"
     # Fingerprint of the last registered commands: sync only when they change (bot/sync.py).
     command_sync_file: Path = Path(".seedbot-commands.sha256")
-    force_sync: bool = False  # `seedbot run --sync`: register the commands even if unchanged
+    # `seedbot run --sync`: register the commands now even if unchanged.
+    sync_commands_on_start: bool = False
 
     # Sharding: leave both unset for one process that takes every shard.
     shard_count: int | None = None
@@ -65,6 +66,8 @@ class Settings(BaseSettings):
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)
     cooldown_rate: int = Field(default=3, ge=1)
+    answer_workers: int = Field(default=1, ge=1, le=32)  # threads that rank questions
+    answer_concurrency: int = Field(default=8, ge=1)  # answers being built and sent at once
     feedback_db: str = "seedbot-feedback.sqlite3"  # a path, or a postgresql:// URL
     log_level: str = "INFO"
 
@@ -72,6 +75,21 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)
+
+    @model_validator(mode="after")
+    def _check_shards(self) -> Settings:
+        """Fail at start-up, in words, rather than deep inside discord.py."""
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError(
+                "SEEDBOT_SHARD_IDS needs SEEDBOT_SHARD_COUNT (the total over all processes)"
+            )
+        if self.shard_count is not None:
+            if self.shard_count < 1:
+                raise ValueError("SEEDBOT_SHARD_COUNT must be at least 1")
+            wrong = [shard for shard in self.shard_ids if not 0 <= shard < self.shard_count]
+            if wrong:
+                raise ValueError(f"shard ids {wrong} are outside 0..{self.shard_count - 1}")
+        return self
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(

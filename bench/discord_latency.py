@@ -1,0 +1,140 @@
+"""How fast the bot acknowledges and answers ``/ask``, measured against the local fake Discord.
+
+For each interaction: the time from the fake sending INTERACTION_CREATE on the gateway to
+the bot's ``/callback`` (acknowledgement) and to the message carrying the answer. The real
+discord.py client, the real engine over seeds/ and the real SQLite store are used; the
+fake runs on the same event loop, so the figures include its own work (conservative).
+
+    .venv/bin/python -m bench.discord_latency                 # 100 questions, one at a time
+    .venv/bin/python -m bench.discord_latency --burst 500     # 500 sent at once (load)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.fake_discord import (  # noqa: E402
+    FakeDiscord,
+    InteractionTrace,
+    bot_settings,
+    running_bot,
+)
+
+QUESTIONS = (
+    "Who proposed a 30-day ceasefire?",
+    "What did Putin offer instead of a general ceasefire?",
+    "Why are Trump's efforts to end the war struggling?",
+    "What happened in Sumy on April 13?",
+    "Who is Kirill Dmitriev?",
+    "What did Putin tell Trump about Ukraine?",
+    "Why did the US pause arms shipments?",
+    "How much of Russia's refining capacity has Ukraine destroyed?",
+    "What are Russia's demands for Ukrainian concessions?",
+    "What did Witkoff bring back from Moscow?",
+)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of values at or below."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+def summarise(label: str, values: list[float]) -> str:
+    millis = [value * 1000 for value in values]
+    return (
+        f"{label:<8} median {statistics.median(millis):7.1f} ms   p95 {percentile(millis, 0.95):7.1f} ms"
+        f"   max {max(millis):7.1f} ms"
+    )
+
+
+async def measure(
+    count: int, burst: bool, wait: float
+) -> tuple[list[InteractionTrace], dict[str, float]]:
+    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
+    try:
+        with tempfile.TemporaryDirectory() as state:
+            settings = bot_settings(fake, Path(state), cooldown_rate=10_000)
+            async with running_bot(settings):
+                # Warm up: first-use costs (imports, SQLite pages) are not what we measure.
+                warm = await fake.send_interaction(
+                    fake.command_interaction("ask", {"question": QUESTIONS[0]})
+                )
+                await asyncio.wait_for(warm.answered.wait(), wait)
+                beats_before = len(fake.heartbeats)
+                started = time.perf_counter()
+                payloads = [
+                    fake.command_interaction("ask", {"question": QUESTIONS[i % len(QUESTIONS)]})
+                    for i in range(count)
+                ]
+                traces: list[InteractionTrace] = []
+                if burst:
+                    traces = list(
+                        await asyncio.gather(*(fake.send_interaction(p) for p in payloads))
+                    )
+                    await asyncio.wait_for(
+                        asyncio.gather(*(trace.answered.wait() for trace in traces)), wait
+                    )
+                else:
+                    for payload in payloads:
+                        trace = await fake.send_interaction(payload)
+                        await asyncio.wait_for(trace.answered.wait(), wait)
+                        traces.append(trace)
+                elapsed = time.perf_counter() - started
+                beats = fake.heartbeats[beats_before:]
+                gaps = [b - a for a, b in itertools.pairwise(beats)]
+                stats = {
+                    "elapsed": elapsed,
+                    "heartbeats": float(len(beats)),
+                    "max_heartbeat_gap": max(gaps) if gaps else 0.0,
+                }
+                return traces, stats
+    finally:
+        await fake.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=100, help="interactions to time (default 100)")
+    parser.add_argument(
+        "--burst", type=int, default=0, metavar="N", help="send N interactions at once instead"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="give up after this many seconds"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    count = args.burst or args.count
+    traces, stats = asyncio.run(measure(count, bool(args.burst), args.timeout))
+    acks = [t.ack_seconds for t in traces if t.ack_seconds is not None]
+    answers = [t.answer_seconds for t in traces if t.answer_seconds is not None]
+    mode = f"burst of {count} at once" if args.burst else f"{count} sequential"
+    print(f"/ask against the fake Discord, {mode} (real discord.py, real engine over seeds/)")
+    print(summarise("ack", acks))
+    print(summarise("answer", answers))
+    late = sum(1 for value in acks if value >= 3.0)
+    print(
+        f"acknowledged {len(acks)}/{count} (late >= 3 s: {late}), answered {len(answers)}/{count}, "
+        f"wall {stats['elapsed']:.2f} s, heartbeats {int(stats['heartbeats'])}, "
+        f"max heartbeat gap {stats['max_heartbeat_gap']:.2f} s"
+    )
+    return 0 if len(answers) == count and late == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""``/reload`` semantics: questions in flight finish on the old index, later ones use the new."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.corpus import EngineHolder
+from retrieval.models import Answer
+
+
+@dataclass
+class StubCorpus:
+    sources: tuple[Any, ...] = ()
+    passages: tuple[Any, ...] = ()
+    problems: tuple[Any, ...] = ()
+
+
+@dataclass
+class StubEngine:
+    name: str
+    gate: threading.Event | None = None
+    corpus: StubCorpus = field(default_factory=StubCorpus)
+
+    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        return Answer(question=question, answered=False, message=self.name)
+
+    def passage(self, passage_id: str) -> None:
+        return None
+
+    def find_sources(self, text: str, limit: int = 25) -> list[Any]:
+        return []
+
+
+async def test_reload_swaps_while_a_question_is_in_flight() -> None:
+    gate = threading.Event()
+    built = iter([StubEngine("old", gate=gate), StubEngine("new")])
+    holder = EngineHolder(lambda: next(built))
+    try:
+        await holder.load()
+        old = holder.current
+        assert old is not None
+        in_flight = asyncio.create_task(holder.answer(old, "slow question"))
+        await asyncio.sleep(0.05)
+        report = await holder.load()  # builds off the loop while the old answer is running
+        assert report.sources == 0
+        new = holder.current
+        assert new is not None
+        assert new is not old
+        gate.set()
+        assert (await in_flight).message == "old"
+        assert (await holder.answer(new, "later question")).message == "new"
+    finally:
+        holder.close()
+
+
+async def test_concurrent_reloads_build_one_after_the_other() -> None:
+    running = 0
+    most = 0
+    lock = threading.Lock()
+
+    def factory() -> StubEngine:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        threading.Event().wait(0.05)
+        with lock:
+            running -= 1
+        return StubEngine("e")
+
+    holder = EngineHolder(factory)
+    try:
+        await asyncio.gather(holder.load(), holder.load(), holder.load())
+    finally:
+        holder.close()
+    assert most == 1
+    assert holder.ready.is_set()

@@ -1,0 +1,448 @@
+"""The real discord.py client against the fake Discord, over the real seeds/ corpus."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import limits
+from bot.feedback import export_votes
+from tests.fake_discord import (
+    CALLBACK_AUTOCOMPLETE,
+    CALLBACK_DEFERRED,
+    CALLBACK_MESSAGE,
+    CALLBACK_UPDATE,
+    MANAGE_GUILD,
+    FakeDiscord,
+    InteractionTrace,
+    bot_settings,
+    running_bot,
+)
+from tests.paths import FIRST_ARTICLE
+
+CEASEFIRE = "Who proposed a 30-day ceasefire?"
+
+
+@pytest.fixture
+async def fake() -> Any:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+async def answered(trace: InteractionTrace, wait: float = 10.0) -> dict[str, Any]:
+    await asyncio.wait_for(trace.answered.wait(), wait)
+    assert trace.final is not None
+    return trace.final
+
+
+def assert_within_limits(body: dict[str, Any]) -> None:
+    assert len(body.get("content") or "") <= limits.MESSAGE_CONTENT
+    embeds = body.get("embeds") or []
+    assert len(embeds) <= limits.EMBEDS_PER_MESSAGE
+    for embed in embeds:
+        total = 0
+        for key, limit in (
+            ("title", limits.EMBED_TITLE),
+            ("description", limits.EMBED_DESCRIPTION),
+        ):
+            assert len(embed.get(key, "")) <= limit
+            total += len(embed.get(key, ""))
+        footer = embed.get("footer", {}).get("text", "")
+        assert len(footer) <= limits.EMBED_FOOTER
+        fields = embed.get("fields", [])
+        assert len(fields) <= limits.EMBED_FIELDS
+        for embed_field in fields:
+            assert len(embed_field["name"]) <= limits.EMBED_FIELD_NAME
+            assert len(embed_field["value"]) <= limits.EMBED_FIELD_VALUE
+            total += len(embed_field["name"]) + len(embed_field["value"])
+        assert total + len(footer) <= limits.EMBED_TOTAL
+    rows = body.get("components") or []
+    assert len(rows) <= limits.ACTION_ROWS
+    for row in rows:
+        assert len(row["components"]) <= limits.BUTTONS_PER_ROW
+
+
+def assert_no_pings(fake: FakeDiscord) -> None:
+    """Every message the bot created or edited allows no mention at all."""
+    bodies = fake.message_bodies()
+    assert bodies
+    for body in bodies:
+        mentions = body.get("allowed_mentions")
+        assert mentions is not None, body
+        assert mentions.get("parse") == []
+        assert not mentions.get("users")
+        assert not mentions.get("roles")
+        assert not mentions.get("replied_user")
+        assert_within_limits(body)
+
+
+async def test_ask_is_acknowledged_fast_and_answered_with_cited_quotes(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE})
+        )
+        final = await answered(trace)
+    assert trace.ack_seconds is not None
+    assert trace.ack_seconds < limits.INTERACTION_ACK_SECONDS
+    assert trace.callback == {"type": CALLBACK_DEFERRED}
+    description = final["embeds"][0]["description"]
+    assert (
+        "30-day** general **ceasefire" in description or "30-day general ceasefire" in description
+    )
+    assert "**ceasefire**" in description  # query terms in bold
+    first_block = description.split("\n\n")[0]
+    assert first_block.startswith("> ")
+    assert FIRST_ARTICLE.replace("_", "\\_") in first_block
+    assert "paragraph 5" in first_block
+    labels = [c["label"] for row in final["components"] for c in row["components"]]
+    assert {"More results", "Helpful", "Not helpful", "Full passage 1"} <= set(labels)
+    assert_no_pings(fake)
+
+
+async def test_mentions_replies_and_qa_channels_are_answered_but_bots_are_not(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)) as bot:
+        question = await fake.send_message(
+            f"<@{fake.bot_user['id']}> {CEASEFIRE}", mentions=[fake.bot_user]
+        )
+        reply = await fake.reply_to(question)
+        assert "30-day" in reply.body["embeds"][0]["description"]
+        assert reply.body["embeds"][0]["title"] == CEASEFIRE  # mention stripped from the echo
+        answer = fake.messages[max(fake.messages)]
+
+        follow_up = await fake.send_message("what about energy infrastructure?", reply_to=answer)
+        reply = await fake.reply_to(follow_up)
+        assert "energy" in reply.body["embeds"][0]["description"]
+
+        in_qa = await fake.send_message("Who is Steve Witkoff?", channel_id=fake.qa_channel_id)
+        await fake.reply_to(in_qa)
+
+        before = len(fake.requests)
+        other_bot = fake.user(fake.snowflake(), "otherbot", bot=True)
+        await fake.send_message(
+            f"<@{fake.bot_user['id']}> {CEASEFIRE}", author=other_bot, mentions=[fake.bot_user]
+        )
+        await fake.send_message(CEASEFIRE)  # plain chat in a normal channel
+        await fake.send_message(CEASEFIRE, author=fake.bot_user, channel_id=fake.qa_channel_id)
+        await asyncio.sleep(0.3)
+        posts = [r for r in fake.requests[before:] if r.method == "POST"]
+        assert posts == []
+        assert bot.intents.message_content
+    assert_no_pings(fake)
+
+
+async def test_buttons_page_show_passages_and_votes_survive_a_restart(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    settings = bot_settings(fake, tmp_path)
+    asker = fake.user(fake.snowflake(), "asker")
+    async with running_bot(settings):
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE, "results": 2}, user=asker)
+        )
+        await answered(trace)
+        message = fake.messages[max(fake.messages)]
+        more, up, down, passage_1, _passage_2 = fake.custom_ids(message)
+        assert more.startswith("seedbot:more:")
+
+        page = await fake.send_interaction(fake.component_interaction(message, more, user=asker))
+        page_body = await answered(page)
+        assert page_body["embeds"][0]["footer"]["text"].startswith("Quotes 3–4")
+
+        full = await fake.send_interaction(
+            fake.component_interaction(message, passage_1, user=asker)
+        )
+        full_body = await answered(full)
+        assert full.callback is not None
+        assert full.callback["type"] == CALLBACK_MESSAGE
+        assert full.ephemeral
+        assert "30-day general ceasefire" in full_body["embeds"][0]["description"]
+
+        vote = await fake.send_interaction(fake.component_interaction(message, up, user=asker))
+        assert "Helpful" in (await answered(vote))["content"]
+
+    # A new process: same database, same old message, its buttons still work.
+    async with running_bot(settings):
+        voter = fake.user(fake.snowflake(), "voter")
+        vote = await fake.send_interaction(fake.component_interaction(message, down, user=voter))
+        assert "Not helpful" in (await answered(vote))["content"]
+        again = await fake.send_interaction(fake.component_interaction(message, more, user=voter))
+        assert (await answered(again))["embeds"]
+
+    out = io.StringIO()
+    assert export_votes(settings, out, "jsonl") == 2
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {row["vote"] for row in rows} == {"helpful", "not_helpful"}
+    assert all(row["question"] == CEASEFIRE for row in rows)
+    assert all(row["passage_ids"][0].startswith(FIRST_ARTICLE) for row in rows)
+    assert_no_pings(fake)
+
+
+async def test_only_the_asker_pages_a_private_answer(fake: FakeDiscord, tmp_path: Path) -> None:
+    asker = fake.user(fake.snowflake(), "asker")
+    stranger = fake.user(fake.snowflake(), "stranger")
+    async with running_bot(bot_settings(fake, tmp_path)):
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE, "private": True}, user=asker)
+        )
+        await answered(trace)
+        assert trace.ephemeral
+        message = fake.messages[max(fake.messages)]
+        more = fake.custom_ids(message)[0]
+        denied = await fake.send_interaction(
+            fake.component_interaction(message, more, user=stranger)
+        )
+        assert "Only the person who asked" in (await answered(denied))["content"]
+        allowed = await fake.send_interaction(fake.component_interaction(message, more, user=asker))
+        await answered(allowed)
+        assert allowed.ephemeral
+        assert allowed.final is not None
+        assert allowed.final["embeds"]
+
+
+BAD_INPUTS = [
+    "",
+    "   \t  ",
+    "the of and",
+    "x" * 10_000,
+    "who\x00 proposed\x07 a ceasefire\x1b[31m?",
+    "😀🔥🎉",
+    "Что такое НАТО?",
+    "**bold** `code` ||spoiler||",
+    "@everyone <@123> <@&456>",
+]
+
+
+async def test_bad_inputs_get_a_clear_reply_within_limits_and_no_pings(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        traces = [
+            await fake.send_interaction(fake.command_interaction("ask", {"question": text}))
+            for text in BAD_INPUTS
+        ]
+        finals = [await answered(trace) for trace in traces]
+        mention = await fake.send_message(
+            f"<@{fake.bot_user['id']}> @everyone <@123> <@&456>", mentions=[fake.bot_user]
+        )
+        await fake.reply_to(mention)
+    for trace, final in zip(traces, finals, strict=True):
+        assert trace.ack_seconds is not None
+        assert trace.ack_seconds < limits.INTERACTION_ACK_SECONDS
+        text = (final.get("content") or "") + json.dumps(final.get("embeds") or [])
+        assert text.strip()
+    assert "question" in finals[0]["content"].lower()  # empty: asked to ask in words
+    assert "/sources" in json.dumps(finals[6]["embeds"])  # nothing found suggests /sources
+    markdown_title = finals[7]["embeds"][0]["title"]
+    assert "\\*\\*bold\\*\\*" in markdown_title
+    assert "\\|\\|spoiler\\|\\|" in markdown_title
+    everyone_title = finals[8]["embeds"][0]["title"]
+    assert "@everyone" not in everyone_title
+    assert "<@123>" not in everyone_title
+    assert_no_pings(fake)
+
+
+async def test_library_commands_and_autocomplete(fake: FakeDiscord, tmp_path: Path) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        sources = await fake.send_interaction(fake.command_interaction("sources"))
+        assert "Articles (2)" in (await answered(sources))["embeds"][0]["title"]
+
+        complete = await fake.send_interaction(
+            fake.command_interaction("source", {"article": "putin"}, focused="article")
+        )
+        await answered(complete)
+        assert complete.callback is not None
+        assert complete.callback["type"] == CALLBACK_AUTOCOMPLETE
+        choices = complete.callback["data"]["choices"]
+        assert choices
+        assert choices[0]["name"].startswith("Putin tells Trump")
+
+        one = await fake.send_interaction(
+            fake.command_interaction("source", {"article": choices[0]["value"]})
+        )
+        embed = (await answered(one))["embeds"][0]
+        assert embed["title"].startswith("Putin tells Trump")
+        assert {f["name"] for f in embed["fields"]} >= {"Date", "File", "Paragraphs", "Characters"}
+
+        missing = await fake.send_interaction(
+            fake.command_interaction("source", {"article": "no such article"})
+        )
+        assert "/sources" in (await answered(missing))["content"]
+
+        help_ = await fake.send_interaction(fake.command_interaction("help"))
+        assert "/ask" in (await answered(help_))["embeds"][0]["description"]
+    assert_no_pings(fake)
+
+
+async def test_sources_pages_with_buttons(fake: FakeDiscord, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(23):
+        (corpus / f"{number:03}.txt").write_text(
+            f"Article number {number} about harbours.\n\nShips arrive at harbour {number} daily.\n",
+            encoding="utf-8",
+        )
+    async with running_bot(bot_settings(fake, tmp_path, corpus_dir=corpus)):
+        first = await fake.send_interaction(fake.command_interaction("sources"))
+        body = await answered(first)
+        assert body["embeds"][0]["footer"]["text"].startswith("Page 1 of 3")
+        message = fake.messages[max(fake.messages)]
+        _previous, following = fake.custom_ids(message)
+        turn = await fake.send_interaction(
+            fake.component_interaction(message, following, user=fake.user(fake.snowflake(), "x"))
+        )
+        assert (await answered(turn))["embeds"][0]["footer"]["text"].startswith("Page 2 of 3")
+        assert turn.callback is not None
+        assert turn.callback["type"] == CALLBACK_UPDATE
+
+
+async def test_reload_needs_manage_server_and_swaps_the_index(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Lighthouses guide ships at night.\n", encoding="utf-8")
+    async with running_bot(bot_settings(fake, tmp_path, corpus_dir=corpus)) as bot:
+        old_engine = bot.engines.current
+        denied = await fake.send_interaction(fake.command_interaction("reload"))
+        assert "Manage Server" in (await answered(denied))["content"]
+
+        (corpus / "b.txt").write_text("Glaciers carve valleys slowly.\n", encoding="utf-8")
+        admin = fake.command_interaction("reload", permissions=MANAGE_GUILD)
+        done = await fake.send_interaction(admin)
+        assert "2 articles" in (await answered(done))["content"]
+        assert bot.engines.current is not old_engine
+
+        ask = await fake.send_interaction(fake.command_interaction("ask", {"question": "glaciers"}))
+        assert "Glaciers" in (await answered(ask))["embeds"][0]["description"]
+
+
+async def test_cooldown_answers_kindly(fake: FakeDiscord, tmp_path: Path) -> None:
+    settings = bot_settings(fake, tmp_path, cooldown_rate=1, cooldown_seconds=60)
+    user = fake.user(fake.snowflake(), "quick")
+    async with running_bot(settings):
+        first = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE}, user=user)
+        )
+        await answered(first)
+        second = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE}, user=user)
+        )
+        body = await answered(second)
+    assert "wait" in body["content"]
+    assert second.ephemeral
+
+
+async def test_errors_are_apologised_for_and_logged(
+    fake: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)) as bot:
+        engine = bot.engines.current
+        assert engine is not None
+
+        def broken(*_args: Any, **_kwargs: Any) -> Any:
+            raise RuntimeError("index exploded")
+
+        engine.answer = broken  # type: ignore[method-assign]
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE})
+        )
+        body = await answered(trace)
+        assert "Sorry" in body["content"]
+        assert "index exploded" in caplog.text
+
+
+async def test_rate_limits_are_retried(fake: FakeDiscord, tmp_path: Path) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        fake.fail_next("POST", r"^/webhooks/", times=1)
+        fake.fail_next("POST", r"^/channels/\d+/messages$", times=1)
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE})
+        )
+        assert (await answered(trace))["embeds"]
+        question = await fake.send_message(
+            f"<@{fake.bot_user['id']}> {CEASEFIRE}", mentions=[fake.bot_user]
+        )
+        await fake.reply_to(question)
+    statuses = [r.path for r in fake.requests if r.method == "POST"]
+    webhook_posts = [p for p in statuses if p.startswith("/webhooks/")]
+    assert len(webhook_posts) == 2  # the 429, then the retry
+
+
+async def test_dropped_gateway_is_resumed_and_the_bot_keeps_answering(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        await fake.drop_gateway()
+        await asyncio.wait_for(fake.connected.wait(), 15)
+        assert fake.resumes
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE})
+        )
+        assert (await answered(trace))["embeds"]
+        assert fake.heartbeats
+
+
+async def test_commands_sync_only_when_they_change(fake: FakeDiscord, tmp_path: Path) -> None:
+    settings = bot_settings(fake, tmp_path)
+
+    def syncs() -> int:
+        return sum(1 for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands"))
+
+    async with running_bot(settings):
+        pass
+    assert syncs() == 1
+    put = next(r for r in fake.requests if r.method == "PUT")
+    names = {command["name"] for command in put.body}
+    assert names == {"ask", "sources", "source", "help", "reload"}
+    ask = next(command for command in put.body if command["name"] == "ask")
+    assert ask["description"]
+    assert all(option["description"] for option in ask["options"])
+    async with running_bot(settings):
+        pass
+    assert syncs() == 1
+    async with running_bot(settings.model_copy(update={"sync_commands_on_start": True})):
+        pass
+    assert syncs() == 2
+
+
+async def test_an_unresumable_session_is_identified_again(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """Discord refuses the RESUME (INVALID_SESSION): discord.py waits 5 s, then IDENTIFYs anew."""
+    async with running_bot(bot_settings(fake, tmp_path)):
+        fake.sessions.clear()
+        await fake.drop_gateway()
+        await asyncio.wait_for(fake.connected.wait(), 20)
+        assert len(fake.identifies) == 2
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": CEASEFIRE})
+        )
+        assert (await answered(trace))["embeds"]
+
+
+async def test_without_message_content_a_hidden_reply_gets_a_hint(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path), message_content=False) as bot:
+        assert not bot.intents.message_content
+        earlier = fake.message(
+            channel_id=fake.channel_id, author=fake.bot_user, body={"content": "an answer"}
+        )
+        reply = await fake.send_message("", reply_to=earlier)  # Discord hides the text
+        sent = await fake.reply_to(reply)
+        assert "mention" in sent.body["content"]
+        mention = await fake.send_message(
+            f"<@{fake.bot_user['id']}> {CEASEFIRE}", mentions=[fake.bot_user]
+        )
+        assert (await fake.reply_to(mention)).body["embeds"]
+    assert_no_pings(fake)
