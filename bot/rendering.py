@@ -83,16 +83,16 @@ def render_quote(excerpt: Excerpt, budget: int) -> str:
 
 
 def citation(passage: Passage, budget: int = 500) -> str:
-    """``— Title, Author (or outlet), date, paragraph N``: only what the article states.
+    """``— Title, author, outlet, date, paragraph N``: only what the article states.
 
     The title gets whatever room the rest leaves within ``budget``; its link is dropped
     before the title itself is shortened.
     """
     source = passage.source
     details = []
-    by = source.author or source.outlet
-    if by:
-        details.append(truncate(escape_text(by), 100))
+    for by in (source.author, source.outlet):
+        if by:
+            details.append(truncate(escape_text(by), 100))
     if source.date:
         details.append(truncate(escape_text(source.date), 40))
     where = f"paragraph {passage.paragraph}"
