@@ -39,10 +39,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"seedbot: invalid configuration: {_first_error(error)}", file=sys.stderr)
         return 2
-    if args.corpus is not None:
-        settings = settings.model_copy(update={"corpus_dir": args.corpus})
+    corpus = getattr(args, "corpus", None)
+    if corpus is not None:
+        settings = settings.model_copy(update={"corpus_dir": corpus})
     logging.basicConfig(
-        level=getattr(logging, str(args.log_level or settings.log_level).upper(), logging.INFO),
+        level=getattr(
+            logging,
+            str(getattr(args, "log_level", None) or settings.log_level).upper(),
+            logging.INFO,
+        ),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -71,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Answers questions about a folder of articles with quoted, cited excerpts.",
     )
-    parser.set_defaults(handler=cmd_start, corpus=None, log_level=None)
+    # Only the handler: a default for --corpus here would be shared with every sub-command's
+    # copy of the option (argparse parents share actions) and override "--corpus DIR cmd".
+    parser.set_defaults(handler=cmd_start)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     start = commands.add_parser(

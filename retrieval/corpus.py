@@ -101,7 +101,7 @@ def load_corpus(folder: Path | str) -> Corpus:
         try:
             article = read_article(path, relative)
         except ArticleError as error:
-            log.warning("Skipped %s: %s", relative, error)
+            log.debug("Skipped %s: %s", relative, error)  # front ends report corpus.problems
             problems.append(LoadProblem(relative, str(error)))
             continue
         sources.append(article.source)
@@ -137,11 +137,11 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     lines = (
         _strip_markdown(body_text)
         if markdown
-        else [clean_line(line) for line in body_text.splitlines()]
+        else _join_wrapped([clean_line(line) for line in body_text.splitlines()])
     )
     lines = _drop_trailer(lines)
     lines = _drop_chrome(lines)
-    header, body, footer = _split_header_footer(lines)
+    header, body, footer = _split_header_footer(lines, titled="title" in declared)
     detected = _detect_metadata(header, footer)
     if markdown and "title" not in detected and body and body[0][1] is not None:
         detected["title"] = body[0][1]
@@ -276,10 +276,18 @@ def _is_body_line(line: str) -> bool:
     )
 
 
-def _split_header_footer(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
+def _split_header_footer(
+    lines: list[str], *, titled: bool = False
+) -> tuple[list[str], list[str], list[str]]:
     """Header (before the first body paragraph), body, footer (attribution at the end)."""
     content = [line for line in lines if line]
     start = next((i for i, line in enumerate(content) if _is_body_line(line)), 0)
+    headings = [i for i, line in enumerate(content[:start]) if line.startswith("# ")]
+    # The first Markdown heading is the title, unless front matter gave one; the next opens
+    # the first section.
+    first_section = 0 if titled else 1
+    if len(headings) > first_section:
+        start = headings[first_section]
     header, rest = content[:start], content[start:]
     end = len(rest)
     while end > 1 and (is_attribution(rest[end - 1]) or author_of(rest[end - 1])):

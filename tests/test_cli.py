@@ -113,3 +113,13 @@ def test_start_without_token_opens_the_chat(monkeypatch: pytest.MonkeyPatch) -> 
     assert done.returncode == 0, done.stderr
     assert "DISCORD_TOKEN" in done.stderr
     assert "Dmitriev" in done.stdout
+
+
+def test_corpus_option_works_before_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The harbour master closed the north pier after the storm hit.\n"
+    )
+    assert main(["--corpus", str(tmp_path), "sources", "--json"]) == 0
+    assert [s["file"] for s in json.loads(capsys.readouterr().out)] == ["a.txt"]

@@ -153,3 +153,29 @@ def test_long_paragraphs_split_into_passages_of_at_most_four_sentences() -> None
     assert all(len(p.sentences) <= 4 for p in article.passages)
     assert " ".join(p.text for p in article.passages) == paragraph
     assert {p.paragraph for p in article.passages} == {1}
+
+
+def test_hard_wrapped_text_and_crlf_lines_join_into_paragraphs(tmp_path: Path) -> None:
+    (tmp_path / "wrapped.txt").write_bytes(
+        b"City budget approved\r\n\r\nThe city council approved the budget for next year after a long\r\n"
+        b"debate about the cost of the new tram line.\r\n\r\nOpposition members said the tram line\r\n"
+        b"was too expensive.\r\n"
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.sources[0].title == "City budget approved"
+    assert [p.text for p in corpus.passages] == [
+        "The city council approved the budget for next year after a long debate about the cost "
+        "of the new tram line.",
+        "Opposition members said the tram line was too expensive.",
+    ]
+
+
+def test_markdown_headings_become_sections_under_a_front_matter_title(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_text(
+        "---\ntitle: River works\n---\n\n## Background\n\nThe river works started in January "
+        "and should finish by summer.\n\n```\ncode that is never quoted\n```\n\n## Costs\n\n"
+        "The works cost four million euros, paid by the region and the state.\n"
+    )
+    corpus = load_corpus(tmp_path)
+    assert [(p.section, p.paragraph) for p in corpus.passages] == [("Background", 1), ("Costs", 2)]
+    assert all("code that" not in p.text for p in corpus.passages)
