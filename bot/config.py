@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     bm25_k1: float = Field(default=1.5, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
-    fast_engine_min_passages: int = Field(default=20_000, ge=0)
+    fast_engine_min_passages: int = Field(default=1_000, ge=0)
 
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)

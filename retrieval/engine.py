@@ -15,20 +15,22 @@ from typing import Any
 from retrieval import messages
 from retrieval.aliases import load_aliases
 from retrieval.bm25 import OkapiScorer, Scorer
-from retrieval.corpus import Corpus, load_corpus
+from retrieval.corpus import Corpus, article_files, load_corpus
 from retrieval.excerpts import choose_excerpt
 from retrieval.models import Answer, Passage, Result, Source
+from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.rerank import rerank
 from retrieval.settings import EngineSettings
 from retrieval.spelling import SpellingCorrector
 from retrieval.text import fold
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
 
 NEAR_DUPLICATE_JACCARD = 0.8
-RERANK_DEPTH = 30  # BM25's best passages that the second stage reorders
+RERANK_DEPTH = 30
+INDEX_VERSION = f"tokenize={TOKENIZER_VERSION}|passages={PASSAGES_VERSION}"  # BM25's best passages that the second stage reorders
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,22 @@ class _Candidate:
 
 
 class Engine:
-    def __init__(self, corpus: Corpus, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        settings: EngineSettings | None = None,
+        *,
+        progress: bool = False,
+        workers: int = 1,
+    ) -> None:
+        """Index ``corpus``; ``progress`` shows a bar and ``workers`` > 1 forks tokenizers
+        while a large index is built (only outside a running bot: forking threads is unsafe).
+        """
         self.corpus = corpus
         self.settings = settings or EngineSettings()
         self._by_id = {passage.id: passage for passage in corpus.passages}
-        tokenized = [tokenize(passage.text) for passage in corpus.passages]
-        self.scorer: Scorer = self._build_scorer(tokenized)
+        self.index_status: str | None = None  # for the fast engine: loaded, built or rebuilt
+        self.scorer: Scorer = self._build_scorer(progress=progress, workers=workers)
         self.engine_name = type(self.scorer).__name__
         self._speller: SpellingCorrector | None = None
         self.aliases = load_aliases(corpus.folder)
@@ -53,12 +65,55 @@ class Engine:
             log.warning("%s", warning)
 
     @classmethod
-    def from_folder(cls, folder: Path | str, settings: EngineSettings | None = None) -> Engine:
-        return cls(load_corpus(folder), settings)
+    def from_folder(
+        cls, folder: Path | str, settings: EngineSettings | None = None, **options: Any
+    ) -> Engine:
+        return cls(load_corpus(folder), settings, **options)
 
-    def _build_scorer(self, tokenized: Sequence[Sequence[str]]) -> Scorer:
+    def uses_fast_engine(self) -> bool:
+        """rank-bm25 for small corpora; FastBM25 from the measured crossover on."""
+        if self.settings.engine == "auto":
+            return len(self.corpus.passages) >= self.settings.fast_engine_min_passages
+        return self.settings.engine == "fast"
+
+    def _build_scorer(self, *, progress: bool, workers: int) -> Scorer:
         s = self.settings
+        if self.uses_fast_engine() and self.corpus.passages:
+            return self._fast_scorer(progress=progress, workers=workers)
+        tokenized = [tokenize(passage.text) for passage in self.corpus.passages]
         return OkapiScorer(tokenized, k1=s.k1, b=s.b, epsilon=s.epsilon)
+
+    def _fast_scorer(self, *, progress: bool, workers: int) -> Scorer:
+        """FastBM25, loaded from the corpus folder's saved index when it is sound."""
+        from retrieval.fastbm25 import FastBM25  # numba loads only when needed
+        from retrieval.index_cache import load_or_build_fast
+
+        s = self.settings
+        texts = [passage.text for passage in self.corpus.passages]
+        if s.save_index:
+            try:
+                scorer, status = load_or_build_fast(
+                    self.corpus.folder,
+                    files=article_files(self.corpus.folder),
+                    texts=lambda: texts,
+                    n_passages=len(texts),
+                    version=INDEX_VERSION,
+                    k1=s.k1,
+                    b=s.b,
+                    epsilon=s.epsilon,
+                    progress=progress,
+                    workers=workers,
+                )
+                self.index_status = status.value
+                return scorer
+            except OSError as error:
+                log.warning(
+                    "Cannot save the index beside the articles (%s); building it in memory", error
+                )
+        self.index_status = "built in memory"
+        return FastBM25.build_from_texts(
+            texts, k1=s.k1, b=s.b, epsilon=s.epsilon, progress=progress
+        )
 
     # -- lookups for front ends -------------------------------------------------
 
@@ -240,6 +295,10 @@ class Engine:
         return chosen
 
     def _passage_terms(self, index: int) -> list[str]:
+        """A passage's terms in order: from the index's forward lists when it keeps them."""
+        terms_of = getattr(self.scorer, "terms_of", None)
+        if terms_of is not None:
+            return list(terms_of(index))
         return tokenize(self.corpus.passages[index].text)
 
     def _explain(self, parsed: ParsedQuery, candidates: Sequence[_Candidate]) -> dict[str, Any]:

@@ -14,7 +14,10 @@ class EngineSettings:
     top_k: int = 3
     max_question_chars: int = 1000
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
-    fast_engine_min_passages: int = 20_000
+    # FastBM25 answers faster from ~10 passages on (bench/RESULTS.md) but loading numba
+    # costs ~1 s per process, so rank-bm25 keeps the small corpora it answers in < 1 ms.
+    fast_engine_min_passages: int = 1_000
+    save_index: bool = True  # keep the fast engine's index in <corpus>/.seedbot-index/
     # No-answer rule, calibrated on eval/seed_questions.jsonl (see docs/quality.md): the
     # best passage must cover this share of the question's IDF-weighted terms ...
     min_coverage: float = 0.25

@@ -16,8 +16,11 @@ from retrieval.stopwords import NLTK_ENGLISH
 from retrieval.text import fold
 
 # A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _STEMMER = Stemmer.Stemmer("english")
+
+# Bump when the terms this module gives for a text change: saved indexes are keyed by it.
+TOKENIZER_VERSION = "1"
 
 STOPWORDS: frozenset[str] = NLTK_ENGLISH
 
@@ -39,7 +42,7 @@ def term_of(word: str) -> str | None:
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """Each word's [start, end) in ``text`` and the word itself."""
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         yield match.start(), match.end(), match.group()
 
 

@@ -123,3 +123,21 @@ def test_corpus_option_works_before_the_command(
     )
     assert main(["--corpus", str(tmp_path), "sources", "--json"]) == 0
     assert [s["file"] for s in json.loads(capsys.readouterr().out)] == ["a.txt"]
+
+
+def test_index_is_built_once_then_loaded_and_rebuilt_after_an_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for seed in SEEDS.glob("*.txt"):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    assert main(["index", "--corpus", str(tmp_path)]) == 0
+    assert " built in " in capsys.readouterr().out
+    assert main(["index", "--corpus", str(tmp_path)]) == 0
+    assert " loaded in " in capsys.readouterr().out
+    with (tmp_path / FIRST_ARTICLE).open("a", encoding="utf-8") as article:
+        article.write(
+            "\nA new closing paragraph about the harbour and the ferry timetable was added.\n"
+        )
+    assert main(["index", "--corpus", str(tmp_path)]) == 0
+    assert " rebuilt in " in capsys.readouterr().out
+    assert (tmp_path / ".seedbot-index").is_dir()

@@ -140,3 +140,20 @@ def test_json_shape(seed_engine: Engine) -> None:
     assert result["source"]["file"] == B
     assert result["source"]["title"].startswith("Putin tells Trump")
     assert isinstance(Answer, type)
+
+
+def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
+    """The large-corpus engine, forced on the seeds, gives the same answers as BM25Okapi."""
+    from retrieval.evaluation import load_questions
+    from retrieval.settings import EngineSettings
+    from tests.paths import ROOT
+
+    okapi = Engine.from_folder(SEEDS, EngineSettings(engine="bm25okapi"))
+    fast = Engine.from_folder(SEEDS, EngineSettings(engine="fast", save_index=False))
+    assert (okapi.engine_name, fast.engine_name) == ("OkapiScorer", "FastBM25")
+    questions = [q.question for q in load_questions(ROOT / "eval" / "seed_questions.jsonl")]
+    for question in questions + [q for q, _, _ in RIGHT_PASSAGE_FIRST]:
+        a, b = okapi.answer(question, top_k=5), fast.answer(question, top_k=5)
+        assert (a.answered, a.reason) == (b.answered, b.reason), question
+        assert [r.passage.id for r in a.results] == [r.passage.id for r in b.results], question
+        assert [r.excerpt.text for r in a.results] == [r.excerpt.text for r in b.results]
