@@ -40,11 +40,14 @@ _TRAILER_MARKER = re.compile(
 )
 
 
+MAX_CHROME_CHARS = 120  # chrome lines are short; longer lines are never folded and matched
+
+
 def is_chrome_line(line: str) -> bool:
     """True for a line that is site furniture wherever it stands."""
-    return bool(_CHROME_LINE.match(fold(line).strip()))
+    return len(line) <= MAX_CHROME_CHARS and bool(_CHROME_LINE.match(fold(line).strip()))
 
 
 def is_trailer_marker(line: str) -> bool:
     """True for a line after which the rest of the page is not the article."""
-    return bool(_TRAILER_MARKER.match(fold(line).strip()))
+    return len(line) <= MAX_CHROME_CHARS and bool(_TRAILER_MARKER.match(fold(line).strip()))

@@ -15,7 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from retrieval.boilerplate import is_chrome_line, is_trailer_marker
+from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_marker
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
 from retrieval.models import Passage, Source
 from retrieval.passages import make_passages
@@ -262,8 +262,9 @@ def _drop_chrome(lines: list[str]) -> list[str]:
         if not line:
             kept.append(line)
             continue
-        key = fold(line.removeprefix("# "))
-        if is_chrome_line(line.removeprefix("# ")) or key in seen:
+        plain = line.removeprefix("# ")
+        key = fold(plain) if len(plain) <= MAX_CHROME_CHARS else plain
+        if key in seen or is_chrome_line(plain):
             continue
         seen.add(key)
         kept.append(line)

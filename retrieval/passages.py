@@ -7,26 +7,20 @@ and paragraph number tell the reader exactly where the quote stands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
-import pysbd
+from sentencex import segment
 
 from retrieval.models import Passage, Source
 
 # Bump when the way articles are cut into passages changes: saved indexes are keyed by it.
-PASSAGES_VERSION = "1"
+PASSAGES_VERSION = "2"
 MAX_SENTENCES = 4
 MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
-
-
 def split_sentences(paragraph: str) -> list[str]:
     """The paragraph's sentences, verbatim, so that " ".join gives it back (spaces squashed)."""
-    pieces = [piece.strip() for piece in _segmenter().segment(paragraph)]
+    pieces = [piece.strip() for piece in segment("en", paragraph)]
     return [piece for piece in pieces if piece]
 
 
