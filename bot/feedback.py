@@ -116,7 +116,7 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 """
 
-_ANSWER_COLUMNS = (
+ANSWER_COLUMNS = (
     'id, question, asker_id, private, "offset", top_k, passage_ids, guild_id, channel_id'
 )
 
@@ -125,7 +125,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _record(row: tuple[Any, ...]) -> AnswerRecord:
+def answer_record(row: tuple[Any, ...]) -> AnswerRecord:
+    """An AnswerRecord from a row of ANSWER_COLUMNS (the same in every store)."""
     return AnswerRecord(
         id=row[0],
         question=row[1],
@@ -156,7 +157,7 @@ class SqliteFeedbackStore:
     def save_answer(self, record: AnswerRecord) -> None:
         with self._lock:
             self._db.execute(
-                f"INSERT OR REPLACE INTO answers ({_ANSWER_COLUMNS}, created_at) "
+                f"INSERT OR REPLACE INTO answers ({ANSWER_COLUMNS}, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id,
@@ -175,9 +176,9 @@ class SqliteFeedbackStore:
     def get_answer(self, answer_id: str) -> AnswerRecord | None:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE id = ?", (answer_id,)
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?", (answer_id,)
             ).fetchone()
-        return None if row is None else _record(row)
+        return None if row is None else answer_record(row)
 
     def save_vote(self, answer_id: str, user_id: int, helpful: bool) -> None:
         """One vote per person per answer; voting again replaces the earlier vote."""
@@ -190,7 +191,7 @@ class SqliteFeedbackStore:
             )
 
     def votes(self) -> Iterator[Vote]:
-        columns = ", ".join(f"a.{column}" for column in _ANSWER_COLUMNS.split(", "))
+        columns = ", ".join(f"a.{column}" for column in ANSWER_COLUMNS.split(", "))
         with self._lock:
             rows = self._db.execute(
                 f"SELECT v.voted_at, v.helpful, v.user_id, {columns} FROM votes v "
@@ -198,7 +199,10 @@ class SqliteFeedbackStore:
             ).fetchall()
         for row in rows:
             yield Vote(
-                voted_at=row[0], helpful=bool(row[1]), user_id=int(row[2]), answer=_record(row[3:])
+                voted_at=row[0],
+                helpful=bool(row[1]),
+                user_id=int(row[2]),
+                answer=answer_record(row[3:]),
             )
 
     def close(self) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from typing import Any
 
-from bot.feedback import AnswerRecord, Vote
+from bot.feedback import ANSWER_COLUMNS, AnswerRecord, Vote, answer_record
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -35,22 +34,6 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 """
 
-_COLUMNS = 'id, question, asker_id, private, "offset", top_k, passage_ids, guild_id, channel_id'
-
-
-def _record(row: tuple[Any, ...]) -> AnswerRecord:
-    return AnswerRecord(
-        id=row[0],
-        question=row[1],
-        asker_id=int(row[2]),
-        private=bool(row[3]),
-        offset=int(row[4]),
-        top_k=int(row[5]),
-        passage_ids=tuple(json.loads(row[6])),
-        guild_id=row[7],
-        channel_id=row[8],
-    )
-
 
 class PostgresFeedbackStore:
     """One autocommit connection shared by worker threads behind a lock."""
@@ -71,7 +54,7 @@ class PostgresFeedbackStore:
     def save_answer(self, record: AnswerRecord) -> None:
         with self._lock:
             self._db.execute(
-                f"INSERT INTO answers ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                f"INSERT INTO answers ({ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (id) DO NOTHING",
                 (
                     record.id,
@@ -89,9 +72,9 @@ class PostgresFeedbackStore:
     def get_answer(self, answer_id: str) -> AnswerRecord | None:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM answers WHERE id = %s", (answer_id,)
+                f"SELECT {ANSWER_COLUMNS} FROM answers WHERE id = %s", (answer_id,)
             ).fetchone()
-        return None if row is None else _record(row)
+        return None if row is None else answer_record(row)
 
     def save_vote(self, answer_id: str, user_id: int, helpful: bool) -> None:
         with self._lock:
@@ -103,7 +86,7 @@ class PostgresFeedbackStore:
             )
 
     def votes(self) -> Iterator[Vote]:
-        columns = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
+        columns = ", ".join(f"a.{column}" for column in ANSWER_COLUMNS.split(", "))
         with self._lock:
             rows = self._db.execute(
                 "SELECT to_char(v.voted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00'), "
@@ -112,7 +95,10 @@ class PostgresFeedbackStore:
             ).fetchall()
         for row in rows:
             yield Vote(
-                voted_at=row[0], helpful=bool(row[1]), user_id=int(row[2]), answer=_record(row[3:])
+                voted_at=row[0],
+                helpful=bool(row[1]),
+                user_id=int(row[2]),
+                answer=answer_record(row[3:]),
             )
 
     def close(self) -> None:
