@@ -89,14 +89,18 @@ class Engine:
         from retrieval.index_cache import load_or_build_fast
 
         s = self.settings
-        texts = [passage.text for passage in self.corpus.passages]
+        passages = self.corpus.passages
+
+        def texts() -> list[str]:  # only when the index must be built
+            return [passage.text for passage in passages]
+
         if s.save_index:
             try:
                 scorer, status = load_or_build_fast(
                     self.corpus.folder,
                     files=article_files(self.corpus.folder),
-                    texts=lambda: texts,
-                    n_passages=len(texts),
+                    texts=texts,
+                    n_passages=len(passages),
                     version=INDEX_VERSION,
                     k1=s.k1,
                     b=s.b,
@@ -112,7 +116,7 @@ class Engine:
                 )
         self.index_status = "built in memory"
         return FastBM25.build_from_texts(
-            texts, k1=s.k1, b=s.b, epsilon=s.epsilon, progress=progress
+            texts(), k1=s.k1, b=s.b, epsilon=s.epsilon, progress=progress
         )
 
     # -- lookups for front ends -------------------------------------------------
