@@ -21,9 +21,9 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.terminal import render_answer, render_sources
-from retrieval.corpus import load_corpus
-from retrieval.engine import Engine
+from retrieval.engine import INDEX_VERSION, Engine
 from retrieval.models import Answer
+from retrieval.passage_store import load_corpus_cached
 
 log = logging.getLogger("seedbot")
 
@@ -321,7 +321,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build (or check) the saved index, so that the bot starts without building it."""
     started = time.perf_counter()
-    corpus = load_corpus(settings.corpus_dir)
+    corpus, passages_status = load_corpus_cached(settings.corpus_dir, version=INDEX_VERSION)
     for problem in corpus.problems:
         print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
     if not corpus.passages:
@@ -332,7 +332,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"Index of {len(corpus.passages):,} passages from {len(corpus.sources):,} articles "
         f"{engine.index_status} in {time.perf_counter() - started:.1f}s "
-        f"({settings.corpus_dir / '.seedbot-index'})."
+        f"({settings.corpus_dir / '.seedbot-index'}; passages {passages_status or 'not saved: small corpus'})."
     )
     return 0
 

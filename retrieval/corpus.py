@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,7 @@ class Article:
 class Corpus:
     folder: Path
     sources: tuple[Source, ...] = ()
-    passages: tuple[Passage, ...] = ()
+    passages: Sequence[Passage] = ()  # a tuple, or a saved PassageStore read on demand
     problems: tuple[LoadProblem, ...] = field(default=())
 
 
@@ -162,7 +162,9 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     )
     extra = tuple((key.removeprefix("extra:"), value) for key, value in source.extra)
     source = replace(source, extra=extra)
-    return Article(source, tuple(make_passages(source, paragraphs)))
+    passages = make_passages(source, paragraphs)
+    source = replace(source, passages=len(passages))
+    return Article(source, tuple(replace(passage, source=source) for passage in passages))
 
 
 def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:

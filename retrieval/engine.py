@@ -7,7 +7,7 @@ swap in a new Engine to reload, so questions in flight finish on the old one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from retrieval.bm25 import OkapiScorer, Scorer
 from retrieval.corpus import Corpus, article_files, load_corpus
 from retrieval.excerpts import choose_excerpt
 from retrieval.models import Answer, Passage, Result, Source
+from retrieval.passage_store import PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.rerank import rerank
@@ -55,7 +56,7 @@ class Engine:
         """
         self.corpus = corpus
         self.settings = settings or EngineSettings()
-        self._by_id = {passage.id: passage for passage in corpus.passages}
+        self._ids: dict[str, int] | None = None  # built on first lookup when no store does it
         self.index_status: str | None = None  # for the fast engine: loaded, built or rebuilt
         self.scorer: Scorer = self._build_scorer(progress=progress, workers=workers)
         self.engine_name = type(self.scorer).__name__
@@ -68,7 +69,15 @@ class Engine:
     def from_folder(
         cls, folder: Path | str, settings: EngineSettings | None = None, **options: Any
     ) -> Engine:
-        return cls(load_corpus(folder), settings, **options)
+        """Load and index a folder; large corpora come from their saved passage store."""
+        settings = settings or EngineSettings()
+        if settings.save_index:
+            corpus, status = load_corpus_cached(folder, version=INDEX_VERSION)
+            if status:
+                log.info("Passages %s from %s", status, folder)
+        else:
+            corpus = load_corpus(folder)
+        return cls(corpus, settings, **options)
 
     def uses_fast_engine(self) -> bool:
         """rank-bm25 for small corpora; FastBM25 from the measured crossover on."""
@@ -80,7 +89,7 @@ class Engine:
         s = self.settings
         if self.uses_fast_engine() and self.corpus.passages:
             return self._fast_scorer(progress=progress, workers=workers)
-        tokenized = [tokenize(passage.text) for passage in self.corpus.passages]
+        tokenized = [tokenize(text) for text in self._all_texts()]
         return OkapiScorer(tokenized, k1=s.k1, b=s.b, epsilon=s.epsilon)
 
     def _fast_scorer(self, *, progress: bool, workers: int) -> Scorer:
@@ -92,7 +101,7 @@ class Engine:
         passages = self.corpus.passages
 
         def texts() -> list[str]:  # only when the index must be built
-            return [passage.text for passage in passages]
+            return list(self._all_texts())
 
         if s.save_index:
             try:
@@ -126,7 +135,24 @@ class Engine:
         return self.corpus.sources
 
     def passage(self, passage_id: str) -> Passage | None:
-        return self._by_id.get(passage_id)
+        passages = self.corpus.passages
+        if isinstance(passages, PassageStore):
+            index = passages.index_of(passage_id)
+        else:
+            if self._ids is None:
+                self._ids = {passage.id: i for i, passage in enumerate(passages)}
+            index = self._ids.get(passage_id)
+        return None if index is None else passages[index]
+
+    def _text(self, index: int) -> str:
+        """A passage's text, without making a Passage object when a store holds it."""
+        passages = self.corpus.passages
+        if isinstance(passages, PassageStore):
+            return passages.text(index)
+        return passages[index].text
+
+    def _all_texts(self) -> Iterator[str]:
+        return (self._text(i) for i in range(len(self.corpus.passages)))
 
     def find_sources(self, text: str, limit: int = 25) -> list[Source]:
         """Sources whose title or file name contains ``text`` (all of them for empty text)."""
@@ -173,7 +199,7 @@ class Engine:
     def _correct(self, word: str) -> str | None:
         """A corpus word for a misspelt one; the index of words is built on first use."""
         if self._speller is None:
-            self._speller = SpellingCorrector.from_texts(p.text for p in self.corpus.passages)
+            self._speller = SpellingCorrector.from_texts(self._all_texts())
         return self._speller.correct(word)
 
     def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
@@ -278,7 +304,7 @@ class Engine:
                 question=parsed.cleaned,
                 query_terms=[t for term in parsed.terms for t in self._stands_for(parsed, term)],
                 passage_terms=self._passage_terms,
-                passage_text=lambda index: self.corpus.passages[index].text,
+                passage_text=self._text,
                 idf=self.scorer.idf,
             )
         chosen: list[_Candidate] = []
@@ -303,7 +329,7 @@ class Engine:
         terms_of = getattr(self.scorer, "terms_of", None)
         if terms_of is not None:
             return list(terms_of(index))
-        return tokenize(self.corpus.passages[index].text)
+        return tokenize(self._text(index))
 
     def _explain(self, parsed: ParsedQuery, candidates: Sequence[_Candidate]) -> dict[str, Any]:
         """Why the answer is what it is: terms, their weights, and the winner's matches."""

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 CACHE_DIRNAME: Final = ".seedbot-index"
 MANIFEST: Final = "manifest.json"
 FILES_DIRNAME: Final = "files"  # FileMemo entries, shared by every generation
+PASSAGES_DIRNAME: Final = "passages"  # the saved passage store (retrieval.passage_store)
 CACHE_FORMAT: Final = 1
 _TMP_PREFIX: Final = "tmp-"
 _HASH_CHUNK: Final = 1 << 20
@@ -206,7 +207,7 @@ def _latest_fingerprint(root: Path) -> Fingerprint | None:
 def _remove_others(root: Path, keep: str) -> None:
     """Delete older generations and abandoned temporary folders (not the per-file memo)."""
     for entry in root.iterdir():
-        if not entry.is_dir() or entry.name in (keep, FILES_DIRNAME):
+        if not entry.is_dir() or entry.name in (keep, FILES_DIRNAME, PASSAGES_DIRNAME):
             continue
         if entry.name.startswith(_TMP_PREFIX) and time.time() - entry.stat().st_mtime < 3600:
             continue  # another process may still be writing it

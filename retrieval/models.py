@@ -26,6 +26,7 @@ class Source:
     extra: tuple[tuple[str, str], ...] = ()  # other front-matter fields, in file order
     characters: int = 0  # length of the article body that was indexed
     paragraphs: int = 0
+    passages: int = 0
 
     @property
     def label(self) -> str:

@@ -48,7 +48,7 @@ class Library(commands.Cog):
             query = f"“{escape_text(truncate(article.strip(), 100))}”"
             await reply_privately(interaction, messages.SOURCE_NOT_FOUND.format(query=query))
             return
-        passages = sum(1 for passage in engine.corpus.passages if passage.source.file == found.file)
+        passages = found.passages
         await interaction.response.send_message(
             embed=rendering.source_embed(found, passages), ephemeral=True
         )
