@@ -6,6 +6,7 @@ A file that cannot be read is reported by name and skipped; the rest still loads
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -75,14 +76,17 @@ class Corpus:
 
 def article_files(folder: Path) -> list[Path]:
     """The article files under ``folder``, in a stable order; hidden files and folders skipped."""
-    found = [
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in ARTICLE_SUFFIXES
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
-    return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
+    found: list[tuple[str, Path]] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
+        for name in names:
+            if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES):
+                relative = name if prefix == "." else f"{prefix}/{name}"
+                path = Path(root, name)
+                if path.is_file():
+                    found.append((relative, path))
+    return [path for _, path in sorted(found)]
 
 
 def load_corpus(folder: Path | str) -> Corpus:
