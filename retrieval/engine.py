@@ -170,7 +170,7 @@ class Engine:
         return parse_query(
             question,
             is_known=lambda term: self.scorer.doc_freq(term) > 0,
-            correct=self._correct if self.settings.spelling_correction else None,
+            correct=self._correct if self._spelling_enabled() else None,
             aliases=self._alias_terms if self.settings.use_aliases and len(self.aliases) else None,
             chat_noise=self.settings.strip_chat_noise,
         )
@@ -195,6 +195,10 @@ class Engine:
         if self.scorer.doc_freq(term):
             return (term,)
         return tuple(t for t in parsed.expansions.get(term, ()) if self.scorer.doc_freq(t))
+
+    def _spelling_enabled(self) -> bool:
+        s = self.settings
+        return s.spelling_correction and len(self.corpus.passages) <= s.spelling_max_passages
 
     def _correct(self, word: str) -> str | None:
         """A corpus word for a misspelt one; the index of words is built on first use."""

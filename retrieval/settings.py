@@ -28,5 +28,8 @@ class EngineSettings:
     unknown_word_weight: float = 0.25
     strip_chat_noise: bool = True  # mentions, emoji, links, filler (retrieval.chat_noise)
     spelling_correction: bool = True
+    # The corrector indexes every word form of the corpus on first use: ~1 s at 10k passages,
+    # ~90 s and ~600 MiB at a million. Above this size questions are searched as typed.
+    spelling_max_passages: int = 200_000
     use_aliases: bool = True  # <corpus>/aliases.yaml (retrieval.aliases)
     rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)
