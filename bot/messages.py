@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 ASK_DESCRIPTION: Final = "Ask a question about the articles; get quoted, cited excerpts."
-ASK_QUESTION_HELP: Final = "Your question, in plain words (e.g. Who proposed a 30-day ceasefire?)"
+ASK_QUESTION_HELP: Final = (
+    "Your question, in plain words (e.g. Who signed the agreement, and when?)"
+)
 ASK_RESULTS_HELP: Final = "How many quotes to show (1-10)"
 ASK_PRIVATE_HELP: Final = "Only you see the answer (default: no)"
 SOURCES_DESCRIPTION: Final = "List the articles the bot can quote."
@@ -15,7 +17,8 @@ HELP_DESCRIPTION: Final = "How to ask questions and what the bot can do."
 RELOAD_DESCRIPTION: Final = "Reload the articles from disk without restarting (Manage Server)."
 
 EMPTY_QUESTION: Final = (
-    "Please ask a question in words, for example: `/ask question: Who proposed a 30-day ceasefire?`"
+    "Please ask a question in words, for example: `/ask question: Who signed the agreement?` "
+    "See what the articles cover with `/sources`."
 )
 REPLY_UNREADABLE: Final = (
     "I can't read replies that don't mention me here. Reply with the @ mention on, or use `/ask`."
