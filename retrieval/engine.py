@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,6 @@ class Engine:
         from retrieval.index_cache import load_or_build_fast
 
         s = self.settings
-        passages = self.corpus.passages
 
         def texts() -> list[str]:  # only when the index must be built
             return list(self._all_texts())
@@ -109,7 +109,7 @@ class Engine:
                     self.corpus.folder,
                     files=article_files(self.corpus.folder),
                     texts=texts,
-                    n_passages=len(passages),
+                    n_passages=len(self.corpus.passages),
                     version=INDEX_VERSION,
                     k1=s.k1,
                     b=s.b,
@@ -221,15 +221,7 @@ class Engine:
             return self._decline(parsed, messages.LOW_CONFIDENCE, explanation)
         page = candidates[offset : offset + top_k]
         results = tuple(
-            Result(
-                rank=offset + position,
-                score=candidate.score,
-                passage=self.corpus.passages[candidate.index],
-                excerpt=choose_excerpt(
-                    self.corpus.passages[candidate.index], candidate.matched, self.scorer.idf
-                ),
-                matched_terms=tuple(sorted(candidate.matched)),
-            )
+            self._result(offset + position, candidate)
             for position, candidate in enumerate(page, start=1)
         )
         return Answer(
@@ -240,6 +232,16 @@ class Engine:
             has_more=len(candidates) > offset + top_k,
             corrections=dict(parsed.corrections),
             explanation=explanation,
+        )
+
+    def _result(self, rank: int, candidate: _Candidate) -> Result:
+        passage = self.corpus.passages[candidate.index]
+        return Result(
+            rank=rank,
+            score=candidate.score,
+            passage=passage,
+            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf),
+            matched_terms=tuple(sorted(candidate.matched)),
         )
 
     def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
@@ -297,29 +299,30 @@ class Engine:
 
     def _candidates(self, parsed: ParsedQuery, needed: int) -> list[_Candidate]:
         """Ranked passages, near-duplicates removed, each with its query-term coverage."""
-        terms = list(
-            dict.fromkeys(t for term in parsed.terms for t in self._stands_for(parsed, term))
-        )
+        searched = [t for term in parsed.terms for t in self._stands_for(parsed, term)]
+        terms = list(dict.fromkeys(searched))
+        term_set = set(terms)
         total_weight = sum(self._weight(parsed, term) for term in parsed.terms) or 1.0
+        terms_of = cache(self._passage_terms)  # rerank and de-duplication read the same passages
         ranked = self.scorer.top(terms, k=max(needed * 3, RERANK_DEPTH))
         if self.settings.rerank:
             ranked = rerank(
                 ranked,
                 question=parsed.cleaned,
-                query_terms=[t for term in parsed.terms for t in self._stands_for(parsed, term)],
-                passage_terms=self._passage_terms,
+                query_terms=searched,
+                passage_terms=terms_of,
                 passage_text=self._text,
                 idf=self.scorer.idf,
             )
         chosen: list[_Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
-            passage_terms = set(self._passage_terms(index))
+            passage_terms = set(terms_of(index))
             if any(
                 _jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms
             ):
                 continue
-            matched = frozenset(passage_terms & set(terms))
+            matched = frozenset(passage_terms & term_set)
             covered = [t for t in parsed.terms if set(self._stands_for(parsed, t)) & matched]
             coverage = sum(self._weight(parsed, t) for t in covered) / total_weight
             chosen.append(_Candidate(index, score, matched, coverage))

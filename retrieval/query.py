@@ -24,12 +24,6 @@ class ParsedQuery:
     expansions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # term -> alias terms
     names: frozenset[str] = frozenset()  # terms written like names or numbers ("Crimea", "2024")
 
-    @property
-    def search_terms(self) -> tuple[str, ...]:
-        """The question's terms followed by the alias terms they bring in."""
-        extra = [t for terms in self.expansions.values() for t in terms]
-        return distinct([*self.terms, *extra])
-
 
 def sanitize_question(question: str) -> str:
     """The question without control characters or runs of blank space."""
