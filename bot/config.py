@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     bm25_b: float = Field(default=0.75, ge=0, le=1)
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
     fast_engine_min_passages: int = Field(default=1_000, ge=0)
+    semantic: bool = True  # SEEDBOT_SEMANTIC=false ranks with BM25 alone (retrieval/semantic.py)
 
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -98,4 +99,5 @@ class Settings(BaseSettings):
             top_k=self.top_k,
             engine=self.engine,
             fast_engine_min_passages=self.fast_engine_min_passages,
+            semantic=self.semantic,
         )

@@ -13,16 +13,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from retrieval import messages
 from retrieval.aliases import load_aliases
 from retrieval.bm25 import OkapiScorer, Scorer
 from retrieval.corpus import Corpus, article_files, load_corpus
 from retrieval.excerpts import choose_excerpt
+from retrieval.index_cache import CACHE_DIRNAME
 from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_store import PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
-from retrieval.query import ParsedQuery, parse_query
+from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.rerank import rerank
+from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.spelling import SpellingCorrector
 from retrieval.text import fold
@@ -41,6 +45,7 @@ class _Candidate:
     score: float
     matched: frozenset[str]
     coverage: float
+    similarity: float = 0.0  # cosine of the passage's best sentence with the question
 
 
 class Engine:
@@ -61,6 +66,7 @@ class Engine:
         self.index_status: str | None = None  # for the fast engine: loaded, built or rebuilt
         self.scorer: Scorer = self._build_scorer(progress=progress, workers=workers)
         self.engine_name = type(self.scorer).__name__
+        self.sentence_vectors = self._sentence_vectors(progress=progress)
         self._speller: SpellingCorrector | None = None
         self.aliases = load_aliases(corpus.folder)
         for warning in self.aliases.warnings:
@@ -126,6 +132,25 @@ class Engine:
         self.index_status = "built in memory"
         return FastBM25.build_from_texts(
             texts(), k1=s.k1, b=s.b, epsilon=s.epsilon, progress=progress
+        )
+
+    def _sentence_vectors(self, *, progress: bool) -> SentenceVectors | None:
+        """Every sentence encoded for meaning-based matching, when enabled and affordable."""
+        s = self.settings
+        if not s.semantic or not self.corpus.passages:
+            return None
+        if len(self.corpus.passages) > s.semantic_max_passages:
+            log.info(
+                "Meaning-based matching is off above %d passages; BM25 ranks alone",
+                s.semantic_max_passages,
+            )
+            return None
+        encoder = SentenceEncoder.shared()
+        if encoder is None:
+            return None
+        cache = self.corpus.folder / CACHE_DIRNAME if s.save_index else None
+        return SentenceVectors.build(
+            [p.sentences for p in self.corpus.passages], encoder, cache, progress=progress
         )
 
     # -- lookups for front ends -------------------------------------------------
@@ -213,15 +238,18 @@ class Engine:
         refusal = self._refusal(parsed, question)
         if refusal:
             return refusal
-        candidates = self._candidates(parsed, needed=offset + top_k + 1)
+        meaning = self._question_vector(parsed)
+        candidates = self._candidates(parsed, needed=offset + top_k + 1, meaning=meaning)
         explanation = self._explain(parsed, candidates)
         if not candidates:
             return self._decline(parsed, messages.NO_MATCH, explanation)
-        if self._too_weak(parsed, max(candidates[:top_k], key=lambda c: c.coverage)):
-            return self._decline(parsed, messages.LOW_CONFIDENCE, explanation)
+        if self._too_weak(parsed, candidates[:top_k]):
+            shares_words = any(c.matched for c in candidates[:top_k])
+            reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
+            return self._decline(parsed, reason, explanation)
         page = candidates[offset : offset + top_k]
         results = tuple(
-            self._result(offset + position, candidate)
+            self._result(offset + position, candidate, meaning)
             for position, candidate in enumerate(page, start=1)
         )
         return Answer(
@@ -234,13 +262,16 @@ class Engine:
             explanation=explanation,
         )
 
-    def _result(self, rank: int, candidate: _Candidate) -> Result:
+    def _result(self, rank: int, candidate: _Candidate, meaning: np.ndarray | None) -> Result:
         passage = self.corpus.passages[candidate.index]
+        closeness = None
+        if meaning is not None and self.sentence_vectors is not None:
+            closeness = self.sentence_vectors.sentence_scores(candidate.index, meaning)
         return Result(
             rank=rank,
             score=candidate.score,
             passage=passage,
-            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf),
+            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness),
             matched_terms=tuple(sorted(candidate.matched)),
         )
 
@@ -262,7 +293,8 @@ class Engine:
             )
         if not parsed.terms:
             return self._decline(parsed, messages.NO_TERMS)
-        if not any(self._stands_for(parsed, term) for term in parsed.terms):
+        known = any(self._stands_for(parsed, term) for term in parsed.terms)
+        if not known and self.sentence_vectors is None:  # else meaning alone may find it
             return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
         return None
 
@@ -278,14 +310,23 @@ class Engine:
             explanation=explanation or {},
         )
 
-    def _too_weak(self, parsed: ParsedQuery, best: _Candidate) -> bool:
-        """The no-answer rule: even the best-covering passage covers too little of the question."""
+    def _too_weak(self, parsed: ParsedQuery, shown: Sequence[_Candidate]) -> bool:
+        """The no-answer rule: even the best-covering passage covers too little of the
+        question, and none of those shown is close to it in meaning either."""
+        s = self.settings
+        best = max(shown, key=lambda c: c.coverage)
+        if self.sentence_vectors is not None:
+            closest = max(c.similarity for c in shown)
+            if closest >= s.semantic_min_similarity:
+                return False  # says the same in other words
+            if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
+                return True  # shares some words, but is about something else
         unknown_names = [
             t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
         ]
         if unknown_names:
-            return best.coverage < self.settings.min_coverage_unknown_name
-        return best.coverage < self.settings.min_coverage
+            return best.coverage < s.min_coverage_unknown_name
+        return best.coverage < s.min_coverage
 
     def _weight(self, parsed: ParsedQuery, term: str) -> float:
         """How much a question term counts towards coverage."""
@@ -297,14 +338,17 @@ class Engine:
             weight *= self.settings.unknown_word_weight
         return weight
 
-    def _candidates(self, parsed: ParsedQuery, needed: int) -> list[_Candidate]:
+    def _candidates(
+        self, parsed: ParsedQuery, needed: int, meaning: np.ndarray | None = None
+    ) -> list[_Candidate]:
         """Ranked passages, near-duplicates removed, each with its query-term coverage."""
         searched = [t for term in parsed.terms for t in self._stands_for(parsed, term)]
         terms = list(dict.fromkeys(searched))
         term_set = set(terms)
         total_weight = sum(self._weight(parsed, term) for term in parsed.terms) or 1.0
         terms_of = cache(self._passage_terms)  # rerank and de-duplication read the same passages
-        ranked = self.scorer.top(terms, k=max(needed * 3, RERANK_DEPTH))
+        depth = max(needed * 3, RERANK_DEPTH)
+        ranked = self.scorer.top(terms, k=depth)
         if self.settings.rerank:
             ranked = rerank(
                 ranked,
@@ -314,6 +358,10 @@ class Engine:
                 passage_text=self._text,
                 idf=self.scorer.idf,
             )
+        similarity = None
+        if meaning is not None and self.sentence_vectors is not None:
+            similarity = self.sentence_vectors.similarity(meaning)
+            ranked = self._blend(ranked, similarity, depth)
         chosen: list[_Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
@@ -325,11 +373,40 @@ class Engine:
             matched = frozenset(passage_terms & term_set)
             covered = [t for t in parsed.terms if set(self._stands_for(parsed, t)) & matched]
             coverage = sum(self._weight(parsed, t) for t in covered) / total_weight
-            chosen.append(_Candidate(index, score, matched, coverage))
+            cosine = float(similarity[index]) if similarity is not None else 0.0
+            chosen.append(_Candidate(index, score, matched, coverage, cosine))
             chosen_terms.append(passage_terms)
             if len(chosen) >= needed:
                 break
         return chosen
+
+    def _question_vector(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """The question's meaning: chat noise stripped, misspellings corrected."""
+        encoder = SentenceEncoder.shared() if self.sentence_vectors is not None else None
+        if encoder is None:
+            return None
+        text = corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
+        vector: np.ndarray = encoder.encode([text])[0]
+        return vector
+
+    def _blend(
+        self, ranked: Sequence[tuple[int, float]], similarity: np.ndarray, depth: int
+    ) -> list[tuple[int, float]]:
+        """BM25's best and the closest in meaning, by BM25 / best BM25 + weight * cosine.
+
+        Dividing by the best score puts BM25 on the cosine's 0-1 scale whatever the
+        corpus; passages BM25 did not return count 0 on its side.
+        """
+        bm25 = dict(ranked)
+        best = max(bm25.values(), default=0.0) or 1.0
+        closest = np.argsort(-similarity, kind="stable")[:depth]
+        pool = set(bm25) | {int(i) for i in closest}
+        weight = self.settings.semantic_weight
+        blended = [
+            (index, bm25.get(index, 0.0) / best + weight * float(similarity[index]))
+            for index in pool
+        ]
+        return sorted(blended, key=lambda item: (-item[1], item[0]))
 
     def _passage_terms(self, index: int) -> list[str]:
         """A passage's terms in order: from the index's forward lists when it keeps them."""
@@ -356,6 +433,15 @@ class Engine:
             "names": sorted(parsed.names),
             "min_coverage": self.settings.min_coverage,
             "min_coverage_unknown_name": self.settings.min_coverage_unknown_name,
+            "meaning": (
+                {
+                    "model": MODEL_ID,
+                    "weight": self.settings.semantic_weight,
+                    "min_similarity": self.settings.semantic_min_similarity,
+                }
+                if self.sentence_vectors is not None
+                else None
+            ),
         }
         if candidates:
             best = candidates[0]
@@ -364,6 +450,7 @@ class Engine:
                 "score": round(best.score, 4),
                 "matched_terms": sorted(best.matched),
                 "coverage": round(best.coverage, 3),
+                "similarity": round(best.similarity, 3),
             }
         return explanation
 

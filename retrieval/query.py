@@ -69,7 +69,7 @@ def parse_query(
             names.add(term)
         terms.append(term)
     own = distinct(terms)
-    found = dict(aliases(_corrected_text(cleaned, corrections))) if aliases else {}
+    found = dict(aliases(corrected_text(cleaned, corrections))) if aliases else {}
     expansions = {t: tuple(a for a in alias if a not in own) for t, alias in found.items()}
     return ParsedQuery(
         question=clean,
@@ -96,7 +96,8 @@ def looks_like_name(text: str, start: int, word: str) -> bool:
     return word[:1].isupper() and not starts_sentence
 
 
-def _corrected_text(text: str, corrections: Mapping[str, str]) -> str:
+def corrected_text(text: str, corrections: Mapping[str, str]) -> str:
+    """``text`` with each corrected word replaced by the corpus word it stands for."""
     pieces: list[str] = []
     cursor = 0
     for start, end, word in word_spans(text):

@@ -33,3 +33,18 @@ class EngineSettings:
     spelling_max_passages: int = 200_000
     use_aliases: bool = True  # <corpus>/aliases.yaml (retrieval.aliases)
     rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)
+    # Meaning-based matching (retrieval.semantic): each passage's best sentence's cosine
+    # with the question, added to BM25's score divided by the best BM25 score.
+    semantic: bool = True
+    semantic_weight: float = 3.0  # a cosine of 1 counts this many times the best BM25 score
+    # Every sentence is encoded once (~100 sentences/s per core, saved beside the corpus);
+    # above this many passages the first start would take minutes, so BM25 ranks alone.
+    semantic_max_passages: int = 5_000
+    # The no-answer rule lets a passage through on meaning alone from this cosine on ...
+    semantic_min_similarity: float = 0.6
+    # ... and declines when no passage shown comes even this close in meaning ("What is
+    # the capital of France?" shares only "capital"), unless one covers this share of the
+    # question's terms ("Who is the German chancellor?" is answered by a passage that
+    # names him, which the model finds far from the question).
+    semantic_unrelated: float = 0.25
+    coverage_despite_meaning: float = 0.75

@@ -22,3 +22,16 @@ NLTK_ENGLISH: frozenset[str] = frozenset(
     shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
     """.split()  # noqa: SIM905 - the list reads as the published text
 )
+
+
+# How chat spells the same words: contractions typed without the apostrophe, and the
+# spoken forms of "going to", "want to" ... Each is a stopword as written with it; left
+# in, "whats" would stem to "what" and match every passage that asks a question.
+# Contractions that are also words ("ill", "well", "were", "wed", "shed", "lets") stay out.
+CHAT_SPELLINGS: frozenset[str] = frozenset(
+    """
+    whats whos hows wheres whens whys thats theres heres im ive youre youve youll youd
+    theyre theyve weve hes shes dont doesnt didnt isnt arent wasnt werent cant couldnt
+    wouldnt shouldnt hasnt havent hadnt mustnt neednt wont gonna wanna gotta kinda sorta
+    """.split()  # noqa: SIM905
+)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from retrieval.stopwords import NLTK_ENGLISH
+from retrieval.stopwords import CHAT_SPELLINGS, NLTK_ENGLISH
 from retrieval.text import fold
 
 # A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
@@ -20,9 +20,9 @@ WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _STEMMER = Stemmer.Stemmer("english")
 
 # Bump when the terms this module gives for a text change: saved indexes are keyed by it.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
-STOPWORDS: frozenset[str] = NLTK_ENGLISH
+STOPWORDS: frozenset[str] = NLTK_ENGLISH | CHAT_SPELLINGS
 
 
 @lru_cache(maxsize=200_000)

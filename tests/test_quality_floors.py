@@ -14,14 +14,15 @@ from tests.paths import ROOT
 
 QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
 FLOORS = {
-    "hit@1": 0.76,
-    "hit@3": 0.85,
-    "mrr": 0.80,
-    "honest_decline_rate": 0.70,
+    "hit@1": 0.80,
+    "hit@3": 0.92,
+    "mrr": 0.85,
+    "honest_decline_rate": 0.80,
     "wrong_decline_rate": 0.03,  # a ceiling
     "factoid/hit@1": 0.95,
     "misspelling/hit@3": 0.95,
-    "chat/hit@3": 0.80,
+    "paraphrase/hit@3": 0.70,
+    "chat/hit@3": 0.90,
 }
 CHROME = ("Leave a Reply", "email address will not be published", "Don’t Miss", "mins read",
           "republished from", "Armenia delivers", "Ottawa landmine")  # fmt: skip
