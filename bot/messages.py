@@ -54,7 +54,7 @@ BUTTON_PREVIOUS: Final = "Previous"
 BUTTON_NEXT: Final = "Next"
 
 SEARCHED_FOR: Final = "Searched for: {pairs}"
-ANSWER_FOOTER: Final = "Quotes {first}–{last}, ranked by BM25 · verbatim from the articles"
+ANSWER_FOOTER: Final = "Quotes {first}–{last}, best match first · verbatim from the articles"
 SOURCES_TITLE: Final = "Articles ({count})"
 SOURCES_FOOTER: Final = "Page {page} of {pages} · /source to see one article"
 PASSAGE_TITLE: Final = "Full passage"

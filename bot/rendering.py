@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import discord
 
 from bot import limits, messages
+from retrieval import messages as engine_messages
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 
 ELLIPSIS = "…"
@@ -151,6 +152,11 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
     reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
+    if answer.reason in engine_messages.SMALL_TALK:  # a reply to "hi" or "thanks", not a miss
+        description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
+        embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))
+        embed.colour = ANSWER_COLOUR
+        return fit_embed(embed)
     if "list of sources" in reason:
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
     else:

@@ -28,6 +28,7 @@ from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.rerank import rerank
 from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
+from retrieval.small_talk import small_talk
 from retrieval.spelling import SpellingCorrector
 from retrieval.text import fold
 from retrieval.tokenize import TOKENIZER_VERSION, tokenize
@@ -291,6 +292,9 @@ class Engine:
                 reason=messages.TOO_LONG,
                 message=text,
             )
+        social = small_talk(parsed.question)
+        if social:
+            return self._decline(parsed, social)
         if not parsed.terms:
             return self._decline(parsed, messages.NO_TERMS)
         known = any(self._stands_for(parsed, term) for term in parsed.terms)

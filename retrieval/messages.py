@@ -12,6 +12,10 @@ NO_TERMS = "no_terms"
 NO_MATCH = "no_match"
 LOW_CONFIDENCE = "low_confidence"
 EMPTY_CORPUS = "empty_corpus"
+GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, not a search
+THANKS = "thanks"
+ABOUT = "about"
+SMALL_TALK = frozenset({GREETING, THANKS, ABOUT})
 
 _MESSAGES = {
     EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",
@@ -24,12 +28,23 @@ _MESSAGES = {
         "such as a name, a place or an event."
     ),
     NO_MATCH: (
-        "I found nothing on that in the articles: none of its key words appear in them. "
-        "Check the list of sources to see what they cover."
+        "I found nothing on that in the articles. Check the list of sources to see what they cover."
     ),
     LOW_CONFIDENCE: (
         "I found nothing in the articles that answers that. The closest passages only share "
         "a word or two with your question. Check the list of sources to see what they cover."
+    ),
+    GREETING: (
+        "Hi! Ask me a question about the articles and I'll answer with quotes from them, "
+        "each with the article and paragraph it comes from. Check the list of sources to see "
+        "what they cover."
+    ),
+    THANKS: "You're welcome! Ask me another question any time.",
+    ABOUT: (
+        "I answer questions about a set of articles. I find the passages that answer yours and "
+        "quote them word for word, saying which article, author and paragraph each quote comes "
+        "from; if the articles don't cover it, I say so. Ask in plain words, for example "
+        '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
     ),
     EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt or .md files to the corpus folder.",
 }

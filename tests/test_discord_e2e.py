@@ -140,6 +140,24 @@ async def test_mentions_replies_and_qa_channels_are_answered_but_bots_are_not(
     assert_no_pings(fake)
 
 
+async def test_greetings_and_thanks_get_a_friendly_reply_not_a_search(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        hello = await fake.send_message(f"<@{fake.bot_user['id']}> hi!", mentions=[fake.bot_user])
+        greeting = (await fake.reply_to(hello)).body["embeds"][0]
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "thanks a lot"})
+        )
+        thanks = (await answered(trace))["embeds"][0]
+    assert "Ask me a question about the articles" in greeting["description"]
+    assert "`/sources`" in greeting["description"]
+    assert "title" not in greeting  # not "nothing found" for a greeting
+    assert thanks["description"].startswith("You're welcome")
+    assert "Try other words" not in thanks["description"]
+    assert_no_pings(fake)
+
+
 async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
