@@ -25,7 +25,7 @@ from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_store import PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
-from retrieval.rerank import rerank
+from retrieval.rerank import favour_answer_type, rerank
 from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.small_talk import small_talk
@@ -353,6 +353,9 @@ class Engine:
         terms_of = cache(self._passage_terms)  # rerank and de-duplication read the same passages
         depth = max(needed * 3, RERANK_DEPTH)
         ranked = self.scorer.top(terms, k=depth)
+        similarity = None
+        if meaning is not None and self.sentence_vectors is not None:
+            similarity = self.sentence_vectors.similarity(meaning)
         if self.settings.rerank:
             ranked = rerank(
                 ranked,
@@ -361,11 +364,14 @@ class Engine:
                 passage_terms=terms_of,
                 passage_text=self._text,
                 idf=self.scorer.idf,
+                answer_types=similarity is None,  # else after the blend, on its scale
             )
-        similarity = None
-        if meaning is not None and self.sentence_vectors is not None:
-            similarity = self.sentence_vectors.similarity(meaning)
+        if similarity is not None:
             ranked = self._blend(ranked, similarity, depth)
+            if self.settings.rerank:
+                ranked = favour_answer_type(
+                    ranked, question=parsed.cleaned, passage_text=self._text
+                )
         chosen: list[_Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
