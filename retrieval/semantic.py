@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -151,18 +153,33 @@ class SentenceVectors:
         cache_dir: Path | None = None,
         progress: bool = False,
     ) -> SentenceVectors:
-        """Encode every passage's sentences, or load them from ``cache_dir`` when saved there."""
+        """Encode every passage's sentences, or load them from ``cache_dir`` when saved there.
+
+        After an edit only new sentences are encoded: the others come from the last save.
+        """
         sentences = [s for passage in sentences_of for s in passage]
         owners = np.repeat(
             np.arange(len(sentences_of), dtype=np.int32), [len(p) for p in sentences_of]
         )
         key = _content_key(sentences_of)
-        cached = _load(cache_dir, key, len(sentences)) if cache_dir else None
-        if cached is not None:
-            return cls(cached, owners, len(sentences_of))
-        vectors = _encode_with_progress(encoder, sentences, progress)
+        saved = _load(_path(cache_dir, key), len(sentences)) if cache_dir else None
+        if saved is not None:
+            return cls(saved[0], owners, len(sentences_of))
+        digests = _digests(sentences)
+        vectors = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
+        known = _previous(cache_dir) if cache_dir else {}
+        missing = []
+        for i, digest in enumerate(digests):
+            vector = known.get(digest.tobytes())
+            if vector is None:
+                missing.append(i)
+            else:
+                vectors[i] = vector
+        if missing:
+            encoded = _encode_with_progress(encoder, [sentences[i] for i in missing], progress)
+            vectors[missing] = encoded
         if cache_dir:
-            _save(cache_dir, key, vectors)
+            _save(cache_dir, key, vectors, digests)
         return cls(vectors, owners, len(sentences_of))
 
     def similarity(self, query: np.ndarray) -> np.ndarray:
@@ -203,36 +220,68 @@ def _content_key(sentences_of: Sequence[Sequence[str]]) -> str:
     return h.hexdigest()[:32]
 
 
+_DIGEST_KEY: Final = f"{MODEL_SHA256[:40]}/{MAX_TOKENS}".encode()  # another model: no reuse
+
+
+def _digests(sentences: Sequence[str]) -> np.ndarray:
+    """16 bytes per sentence, saved with the vectors to find unchanged sentences later."""
+    out = np.zeros((len(sentences), 16), dtype=np.uint8)
+    for i, sentence in enumerate(sentences):
+        digest = hashlib.blake2b(
+            sentence.encode("utf-8", "surrogatepass"), digest_size=16, key=_DIGEST_KEY
+        )
+        out[i] = np.frombuffer(digest.digest(), dtype=np.uint8)
+    return out
+
+
 def _path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / f"sentence-vectors-{key}.npy"
+    return cache_dir / f"sentence-vectors-{key}.npz"
 
 
-def _load(cache_dir: Path, key: str, count: int) -> np.ndarray | None:
-    """Saved vectors when they are whole and of the right shape; None to recompute."""
-    path = _path(cache_dir, key)
+def _load(path: Path, count: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Saved vectors and digests when whole and of the right shape; None to recompute."""
     try:
-        vectors: Any = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError):
+        with np.load(path, allow_pickle=False) as saved:
+            vectors: Any = saved["vectors"]
+            digests: Any = saved["digests"]
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
+        log.warning("Ignoring damaged sentence vectors in %s; recomputing them", path)
+        return None
+    rows = len(vectors) if count is None else count
     if (
         vectors.dtype != np.float32
-        or vectors.shape != (count, DIMENSIONS)
+        or vectors.shape != (rows, DIMENSIONS)
+        or digests.shape != (rows, 16)
         or not np.isfinite(vectors).all()
     ):
         log.warning("Ignoring damaged sentence vectors in %s; recomputing them", path)
         return None
-    return np.ascontiguousarray(vectors)
+    return np.ascontiguousarray(vectors), digests
 
 
-def _save(cache_dir: Path, key: str, vectors: np.ndarray) -> None:
+def _previous(cache_dir: Path) -> dict[bytes, np.ndarray]:
+    """Vectors of the last save, by sentence digest: what an edit left unchanged."""
+    known: dict[bytes, np.ndarray] = {}
+    for path in cache_dir.glob("sentence-vectors-*.npz"):
+        saved = _load(path, None)
+        if saved is not None:
+            vectors, digests = saved
+            known.update((d.tobytes(), v) for d, v in zip(digests, vectors, strict=True))
+    return known
+
+
+def _save(cache_dir: Path, key: str, vectors: np.ndarray, digests: np.ndarray) -> None:
     """Save beside the corpus; a read-only folder only costs recomputing next start."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        for old in cache_dir.glob("sentence-vectors-*.npy"):
-            old.unlink(missing_ok=True)
-        tmp = cache_dir / f".sentence-vectors-{key}.tmp.npy"
-        np.save(tmp, vectors, allow_pickle=False)
+        tmp = cache_dir / f".sentence-vectors-{key}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, vectors=vectors, digests=digests)
         tmp.replace(_path(cache_dir, key))
+        for old in cache_dir.glob("sentence-vectors-*.npz"):
+            if old.name != _path(cache_dir, key).name:
+                old.unlink(missing_ok=True)
     except OSError as error:
         log.warning(
             "Cannot save sentence vectors in %s (%s); they stay in memory", cache_dir, error

@@ -115,7 +115,7 @@ def test_vectors_are_saved_beside_the_corpus_and_reused(
     sentences = [p.sentences for p in load_corpus(corpus_dir).passages]
     cache = corpus_dir / CACHE_DIRNAME
     built = SentenceVectors.build(sentences, encoder, cache)
-    assert len(list(cache.glob("sentence-vectors-*.npy"))) == 1
+    assert len(list(cache.glob("sentence-vectors-*.npz"))) == 1
 
     class Refuses:
         def encode(self, texts: object, progress: object = None) -> np.ndarray:
@@ -129,10 +129,36 @@ def test_damaged_saved_vectors_are_recomputed(corpus_dir: Path, encoder: Sentenc
     sentences = [p.sentences for p in load_corpus(corpus_dir).passages]
     cache = corpus_dir / CACHE_DIRNAME
     built = SentenceVectors.build(sentences, encoder, cache)
-    (saved,) = cache.glob("sentence-vectors-*.npy")
+    (saved,) = cache.glob("sentence-vectors-*.npz")
     saved.write_bytes(saved.read_bytes()[:200])  # truncated
     again = SentenceVectors.build(sentences, encoder, cache)
     assert np.array_equal(built.vectors, again.vectors)
+
+
+class CountingEncoder:
+    """The real encoder, counting the sentences it is asked to encode."""
+
+    def __init__(self, real: SentenceEncoder) -> None:
+        self.real = real
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str], progress: object = None) -> np.ndarray:
+        self.encoded.extend(texts)
+        return self.real.encode(texts)
+
+
+def test_an_edit_encodes_only_the_new_sentences(corpus_dir: Path, encoder: SentenceEncoder) -> None:
+    cache = corpus_dir / CACHE_DIRNAME
+    SentenceVectors.build([p.sentences for p in load_corpus(corpus_dir).passages], encoder, cache)
+    article = corpus_dir / "eastwick.md"
+    article.write_text(article.read_text() + "\nA ferry now runs twice a day.\n", "utf-8")
+    counting = CountingEncoder(encoder)
+    passages = load_corpus(corpus_dir).passages
+    vectors = SentenceVectors.build([p.sentences for p in passages], counting, cache)  # type: ignore[arg-type]
+    assert counting.encoded == ["A ferry now runs twice a day."]
+    everything = [s for p in passages for s in p.sentences]
+    assert np.allclose(vectors.vectors, encoder.encode(everything), atol=1e-6)
+    assert len(list(cache.glob("sentence-vectors-*.npz"))) == 1  # the old save is replaced
 
 
 def test_a_changed_article_gets_new_vectors(corpus_dir: Path, encoder: SentenceEncoder) -> None:
