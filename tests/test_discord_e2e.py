@@ -158,6 +158,27 @@ async def test_greetings_and_thanks_get_a_friendly_reply_not_a_search(
     assert_no_pings(fake)
 
 
+async def test_chatter_in_a_qa_channel_is_left_alone(fake: FakeDiscord, tmp_path: Path) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        before = len(fake.requests)
+        for chatter in ("lol", "thanks!", "😂😂", "ok", "hi all"):
+            await fake.send_message(chatter, channel_id=fake.qa_channel_id)
+        await asyncio.sleep(0.5)
+        assert [r for r in fake.requests[before:] if r.method == "POST"] == []
+
+        question = await fake.send_message("Who is Steve Witkoff?", channel_id=fake.qa_channel_id)
+        answer = (await fake.reply_to(question)).body["embeds"][0]
+        assert "Witkoff" in answer["description"]
+        said_to_bot = await fake.send_message(
+            f"<@{fake.bot_user['id']}> thanks!",
+            channel_id=fake.qa_channel_id,
+            mentions=[fake.bot_user],
+        )
+        thanks = (await fake.reply_to(said_to_bot)).body["embeds"][0]
+        assert thanks["description"].startswith("You're welcome")
+    assert_no_pings(fake)
+
+
 async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from bot.components import prepare_answer
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.triggers import MessageFacts, clean_question, question_from_message
+from retrieval import messages as engine_messages
 
 if TYPE_CHECKING:
     from bot.client import SeedBot
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANSWERED_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+# What a Q&A channel's members say to each other: answered only when said to the bot.
+QUIET_UNLESS_ADDRESSED = frozenset({engine_messages.EMPTY, engine_messages.NO_TERMS}) | (
+    engine_messages.SMALL_TALK
+)
 
 
 def message_facts(message: discord.Message, bot_id: int) -> MessageFacts:
@@ -103,7 +108,8 @@ class Ask(commands.Cog):
                 # Discord hid the text of this reply from us; say how to be heard.
                 await message.reply(plain_text(messages.REPLY_UNREADABLE))
                 return
-            await self._answer_message(message, question)
+            addressed = facts.mentions_bot or facts.replies_to_bot or facts.direct
+            await self._answer_message(message, question, addressed=addressed)
         except Exception:
             log.exception("Error answering message %s", message.id)
             try:
@@ -111,7 +117,11 @@ class Ask(commands.Cog):
             except discord.HTTPException:
                 log.exception("Could not send the apology for message %s", message.id)
 
-    async def _answer_message(self, message: discord.Message, question: str) -> None:
+    async def _answer_message(
+        self, message: discord.Message, question: str, *, addressed: bool
+    ) -> None:
+        """Reply to a channel message; in a Q&A channel, chatter not addressed to the bot
+        ("lol", "thanks!", an emoji) gets no reply rather than a "nothing found"."""
         wait = self.bot.cooldown.retry_after(message.author.id)
         if wait:
             await message.reply(plain_text(messages.COOLDOWN.format(seconds=max(1.0, wait))))
@@ -123,8 +133,13 @@ class Ask(commands.Cog):
         if engine is None:
             await message.reply(plain_text(messages.NOT_READY))
             return
-        async with message.channel.typing():
+        if addressed:
+            async with message.channel.typing():
+                answer = await self.bot.engines.answer(engine, question)
+        else:
             answer = await self.bot.engines.answer(engine, question)
+            if answer.reason in QUIET_UNLESS_ADDRESSED:
+                return
         embed, view = await prepare_answer(
             self.bot,
             answer,

@@ -1,0 +1,1 @@
+"""Discord features, one extension each: asking, browsing the library, administration."""

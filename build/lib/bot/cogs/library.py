@@ -1,0 +1,90 @@
+"""Browsing the library: ``/sources``, ``/source`` (with title autocomplete) and ``/help``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import limits, messages, rendering
+from bot.components import sources_view
+from bot.rendering import escape_text, truncate
+from bot.replies import reply_privately
+from retrieval.models import Source
+
+if TYPE_CHECKING:
+    from bot.client import SeedBot
+
+
+class Library(commands.Cog):
+    def __init__(self, bot: SeedBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="sources", description=messages.SOURCES_DESCRIPTION)
+    async def sources(self, interaction: discord.Interaction[SeedBot]) -> None:
+        engine = self.bot.engines.current
+        if engine is None:
+            await reply_privately(interaction, messages.NOT_READY)
+            return
+        sources = engine.corpus.sources
+        view = sources_view(0, len(sources))
+        await interaction.response.send_message(
+            embed=rendering.sources_embed(sources, 0),
+            view=view or discord.utils.MISSING,
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="source", description=messages.SOURCE_DESCRIPTION)
+    @app_commands.describe(article=messages.SOURCE_ARTICLE_HELP)
+    async def source(self, interaction: discord.Interaction[SeedBot], article: str) -> None:
+        engine = self.bot.engines.current
+        if engine is None:
+            await reply_privately(interaction, messages.NOT_READY)
+            return
+        found = self._lookup(article)
+        if found is None:
+            query = f"“{escape_text(truncate(article.strip(), 100))}”"
+            await reply_privately(interaction, messages.SOURCE_NOT_FOUND.format(query=query))
+            return
+        passages = found.passages
+        await interaction.response.send_message(
+            embed=rendering.source_embed(found, passages), ephemeral=True
+        )
+
+    def _lookup(self, article: str) -> Source | None:
+        engine = self.bot.engines.current
+        if engine is None or not article.strip():
+            return None
+        for candidate in engine.corpus.sources:
+            if article in (candidate.file, candidate.label):
+                return candidate
+        matches = engine.find_sources(article, limit=1)
+        return matches[0] if matches else None
+
+    @source.autocomplete("article")
+    async def article_autocomplete(
+        self, interaction: discord.Interaction[SeedBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        engine = self.bot.engines.current
+        if engine is None:
+            return []
+        if current.strip():
+            found = engine.find_sources(current, limit=limits.AUTOCOMPLETE_CHOICES)
+        else:
+            found = list(engine.corpus.sources[: limits.AUTOCOMPLETE_CHOICES])
+        return [
+            app_commands.Choice(name=truncate(source.label, limits.CHOICE_NAME), value=source.file)
+            for source in found[: limits.AUTOCOMPLETE_CHOICES]
+            if len(source.file) <= limits.CHOICE_VALUE
+        ]
+
+    @app_commands.command(name="help", description=messages.HELP_DESCRIPTION)
+    async def help(self, interaction: discord.Interaction[SeedBot]) -> None:
+        embed = rendering.help_embed(list(self.bot.settings.qa_channel_ids))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: SeedBot) -> None:
+    await bot.add_cog(Library(bot))

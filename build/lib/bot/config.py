@@ -1,0 +1,103 @@
+"""All configuration in one place: environment variables and an optional ``.env`` file.
+
+Every setting has a default that works on a fresh machine; only ``DISCORD_TOKEN``
+is needed to reach Discord. ``DISCORD_API_BASE`` and ``DISCORD_GATEWAY_URL`` point
+the bot at an API proxy or at the tests' local fake Discord.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from retrieval.settings import EngineSettings
+
+
+def _split_ids(value: object) -> object:
+    """Accept ``"1,2 3"`` as well as a JSON list for the id lists."""
+    if isinstance(value, str):
+        return [int(part) for part in value.replace(",", " ").split()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SEEDBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Discord connection (names without prefix, as other tools expect them).
+    discord_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "SEEDBOT_DISCORD_TOKEN")
+    )
+    discord_api_base: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_API_BASE", "SEEDBOT_DISCORD_API_BASE")
+    )
+    discord_gateway_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "SEEDBOT_DISCORD_GATEWAY_URL"),
+    )
+
+    # Where commands are synced and where every message is a question.
+    guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    qa_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    sync_commands: Literal["guild", "global", "off"] = "guild"
+    # Fingerprint of the last registered commands: sync only when they change (bot/sync.py).
+    command_sync_file: Path = Path(".seedbot-commands.sha256")
+    # `seedbot run --sync`: register the commands now even if unchanged.
+    sync_commands_on_start: bool = False
+
+    # Sharding: leave both unset for one process that takes every shard.
+    shard_count: int | None = None
+    shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    # The articles and the answer engine.
+    corpus_dir: Path = Path("seeds")
+    top_k: int = Field(default=3, ge=1, le=10)
+    bm25_k1: float = Field(default=1.5, gt=0)
+    bm25_b: float = Field(default=0.75, ge=0, le=1)
+    engine: Literal["auto", "bm25okapi", "fast"] = "auto"
+    fast_engine_min_passages: int = Field(default=1_000, ge=0)
+    semantic: bool = True  # SEEDBOT_SEMANTIC=false ranks with BM25 alone (retrieval/semantic.py)
+
+    # Behaviour towards users.
+    cooldown_seconds: float = Field(default=3.0, ge=0)
+    cooldown_rate: int = Field(default=3, ge=1)
+    answer_workers: int = Field(default=1, ge=1, le=32)  # threads that rank questions
+    answer_concurrency: int = Field(default=8, ge=1)  # answers being built and sent at once
+    feedback_db: str = "seedbot-feedback.sqlite3"  # a path, or a postgresql:// URL
+    log_level: str = "INFO"
+
+    @field_validator("guild_ids", "qa_channel_ids", "shard_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @model_validator(mode="after")
+    def _check_shards(self) -> Settings:
+        """Fail at start-up, in words, rather than deep inside discord.py."""
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError(
+                "SEEDBOT_SHARD_IDS needs SEEDBOT_SHARD_COUNT (the total over all processes)"
+            )
+        if self.shard_count is not None:
+            if self.shard_count < 1:
+                raise ValueError("SEEDBOT_SHARD_COUNT must be at least 1")
+            wrong = [shard for shard in self.shard_ids if not 0 <= shard < self.shard_count]
+            if wrong:
+                raise ValueError(f"shard ids {wrong} are outside 0..{self.shard_count - 1}")
+        return self
+
+    def engine_settings(self) -> EngineSettings:
+        return EngineSettings(
+            k1=self.bm25_k1,
+            b=self.bm25_b,
+            top_k=self.top_k,
+            engine=self.engine,
+            fast_engine_min_passages=self.fast_engine_min_passages,
+            semantic=self.semantic,
+        )

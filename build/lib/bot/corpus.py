@@ -1,0 +1,127 @@
+"""The answer engine the bot uses, behind one reference that ``/reload`` swaps atomically.
+
+A question takes ``holder.current`` once and keeps that engine until it is answered, so
+questions in flight finish on the old index while later ones use the new one. Building
+happens in a worker thread: the gateway heartbeat never waits for the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from retrieval.models import Answer, Passage, Source
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class LoadProblemLike(Protocol):
+    @property
+    def file(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class CorpusLike(Protocol):
+    @property
+    def sources(self) -> Sequence[Source]: ...
+    @property
+    def passages(self) -> Sequence[Passage]: ...
+    @property
+    def problems(self) -> Sequence[LoadProblemLike]: ...
+
+
+class AnswerEngine(Protocol):
+    """What the bot needs of ``retrieval.engine.Engine`` (kept narrow so tests can stand in)."""
+
+    @property
+    def corpus(self) -> CorpusLike: ...
+    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer: ...
+    def passage(self, passage_id: str) -> Passage | None: ...
+    def find_sources(self, text: str, limit: int = 25) -> list[Source]: ...
+
+
+EngineFactory = Callable[[], AnswerEngine]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    sources: int
+    passages: int
+    problems: tuple[str, ...]
+    seconds: float
+
+
+class EngineHolder:
+    """Owns the current engine; ``load`` builds a new one off the loop, then swaps it in.
+
+    Ranking is CPU-bound Python: more threads than cores would only fight over the GIL and
+    starve the event loop (acknowledgements, heartbeats). ``answer`` therefore runs on a
+    small dedicated pool, so a burst of questions queues there while the loop stays free.
+    """
+
+    def __init__(self, factory: EngineFactory, workers: int = 1) -> None:
+        self._factory = factory
+        self._current: AnswerEngine | None = None
+        self._reload_lock = asyncio.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="seedbot-answer")
+        self.ready = asyncio.Event()
+
+    async def answer(
+        self, engine: AnswerEngine, question: str, *, top_k: int | None = None, offset: int = 0
+    ) -> Answer:
+        """``engine.answer`` on the answer pool; pass the engine taken when the question came."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(engine.answer, question, top_k=top_k, offset=offset)
+        return await loop.run_in_executor(self._pool, call)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def current(self) -> AnswerEngine | None:
+        return self._current
+
+    async def load(self) -> LoadReport:
+        """Build and swap; concurrent reloads queue instead of building twice at once."""
+        async with self._reload_lock:
+            started = time.perf_counter()
+            engine = await asyncio.to_thread(self._factory)
+            self._current = engine  # a single assignment: atomic for every reader
+            self.ready.set()
+            corpus = engine.corpus
+            report = LoadReport(
+                sources=len(corpus.sources),
+                passages=len(corpus.passages),
+                problems=tuple(f"{problem.file} ({problem.reason})" for problem in corpus.problems),
+                seconds=time.perf_counter() - started,
+            )
+            log.info(
+                "Corpus loaded: %d articles, %d passages, %d skipped files in %.2f s",
+                report.sources,
+                report.passages,
+                len(report.problems),
+                report.seconds,
+            )
+            return report
+
+
+def default_engine_factory(settings: Settings) -> EngineFactory:
+    """The real engine over the configured folder; imported lazily so tests can stand in."""
+
+    def build() -> AnswerEngine:
+        from retrieval.engine import Engine
+
+        return Engine.from_folder(Path(settings.corpus_dir), settings.engine_settings())
+
+    return build

@@ -1,0 +1,91 @@
+"""Every sentence the bot says to a user, in one place, so wording stays consistent."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ASK_DESCRIPTION: Final = "Ask a question about the articles; get quoted, cited excerpts."
+ASK_QUESTION_HELP: Final = (
+    "Your question, in plain words (e.g. Who signed the agreement, and when?)"
+)
+ASK_RESULTS_HELP: Final = "How many quotes to show (1-10)"
+ASK_PRIVATE_HELP: Final = "Only you see the answer (default: no)"
+SOURCES_DESCRIPTION: Final = "List the articles the bot can quote."
+SOURCE_DESCRIPTION: Final = "Show one article's details: author, outlet, date, size."
+SOURCE_ARTICLE_HELP: Final = "Start typing a title to pick an article"
+HELP_DESCRIPTION: Final = "How to ask questions and what the bot can do."
+RELOAD_DESCRIPTION: Final = "Reload the articles from disk without restarting (Manage Server)."
+
+EMPTY_QUESTION: Final = (
+    "Please ask a question in words, for example: `/ask question: Who signed the agreement?` "
+    "See what the articles cover with `/sources`."
+)
+REPLY_UNREADABLE: Final = (
+    "I can't read replies that don't mention me here. Reply with the @ mention on, or use `/ask`."
+)
+NOTHING_FOUND_HINT: Final = "Try other words, or see what the articles cover with `/sources`."
+NOTHING_FOUND_DEFAULT: Final = "I found nothing in the articles that answers this question."
+NO_MORE_RESULTS: Final = "There are no more quotes for this question."
+ANSWER_EXPIRED: Final = "This answer is no longer stored. Please ask your question again."
+NOT_YOUR_ANSWER: Final = "Only the person who asked can page this answer. Ask your own with `/ask`."
+PASSAGE_MISSING: Final = "That passage is no longer in the articles (they may have been reloaded)."
+VOTE_THANKS_UP: Final = "Thanks! Your vote **Helpful** is recorded."
+VOTE_THANKS_DOWN: Final = "Thanks! Your vote **Not helpful** is recorded; it helps us improve."
+COOLDOWN: Final = "You're asking quickly! Please wait {seconds:.0f} s and try again."
+MISSING_PERMISSION: Final = "You need the **Manage Server** permission to do that."
+GUILD_ONLY: Final = "This command only works in a server."
+ERROR: Final = (
+    "Sorry, something went wrong on my side. Please try again in a moment; "
+    "if it keeps happening, tell a server admin."
+)
+NOT_READY: Final = "I'm still loading the articles. Please try again in a few seconds."
+SOURCE_NOT_FOUND: Final = "No article matches {query}. Use `/sources` to see them all."
+NO_SOURCES: Final = "There are no articles loaded. An admin can add some and run `/reload`."
+RELOAD_STARTED: Final = "Reloading the articles…"
+RELOAD_DONE: Final = "Reloaded: {sources} articles, {passages} passages in {seconds:.1f} s."
+RELOAD_PROBLEMS: Final = "{count} files were skipped: {files}"
+RELOAD_FAILED: Final = "Reload failed, the previous articles stay in use. See the bot's log."
+
+BUTTON_MORE: Final = "More results"
+BUTTON_PASSAGE: Final = "Full passage {rank}"
+BUTTON_HELPFUL: Final = "Helpful"
+BUTTON_NOT_HELPFUL: Final = "Not helpful"
+BUTTON_PREVIOUS: Final = "Previous"
+BUTTON_NEXT: Final = "Next"
+
+SEARCHED_FOR: Final = "Searched for: {pairs}"
+ANSWER_FOOTER: Final = "Quotes {first}–{last}, best match first · verbatim from the articles"
+SOURCES_TITLE: Final = "Articles ({count})"
+SOURCES_FOOTER: Final = "Page {page} of {pages} · /source to see one article"
+PASSAGE_TITLE: Final = "Full passage"
+
+HELP_TITLE: Final = "How to use seedbot"
+HELP_TEXT: Final = (
+    "I answer questions with **verbatim quotes** from a fixed set of articles, each with "
+    "its citation (title, author or outlet, date, paragraph). I never make up an answer: "
+    "if nothing in the articles fits, I say so.\n\n"
+    "**Ask**\n"
+    "• `/ask question:` — add `results:` for more quotes, `private: True` to see it alone.\n"
+    "• Mention me with a question, or reply to one of my answers.\n"
+    "{qa_channels}"
+    "\n**Explore**\n"
+    "• `/sources` — the articles.\n"
+    "• `/source article:` — one article's details.\n\n"
+    "**Buttons** — *More results* shows the next quotes, *Full passage* the whole passage, "
+    "*Helpful* / *Not helpful* tell us how the answer did."
+)
+HELP_QA_CHANNELS: Final = "• In {channels}, every message is a question.\n"
+
+INTENT_MISSING_LOG: Final = (
+    "The Message Content intent is not granted, so Q&A channels are off and replies must "
+    "mention the bot; mentions and slash commands still work. To enable it: Discord Developer Portal > your app > Bot > "
+    "Privileged Gateway Intents > Message Content Intent, then restart."
+)
+TOKEN_MISSING: Final = (
+    "seedbot: no Discord bot token. Set DISCORD_TOKEN (environment or .env), e.g. "
+    "`export DISCORD_TOKEN=...` from Developer Portal > your app > Bot > Reset Token."
+)
+TOKEN_INVALID: Final = (
+    "seedbot: Discord rejected the token in DISCORD_TOKEN. Copy a fresh one from "
+    "Developer Portal > your app > Bot > Reset Token and set DISCORD_TOKEN again."
+)

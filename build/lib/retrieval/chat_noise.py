@@ -1,0 +1,108 @@
+"""Strip the parts of a Discord message that are chat, not question.
+
+"<@123> tldr pls what did putin say lol 😂" should search like "what did putin say":
+mentions, emoji, links and filler words are in no article, and left in they dilute the
+query and the engine's no-answer judgement. Everything else is kept verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Single filler words, lower-case, that carry no content in a news corpus. Deliberately
+# absent: "bot" (bot farms), "thank" ("did Zelensky thank Trump?"), "us"/"US", "k".
+CHAT_FILLER = frozenset(
+    {
+        "tldr", "tl;dr", "tl:dr", "tl/dr",
+        "pls", "plz", "plss", "please",
+        "lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "xd",
+        "yo", "hey", "heya", "hi", "hiya", "hello", "sup",
+        "bro", "bruh", "dude", "fam",
+        "ok", "okay", "kk",
+        "thx", "thanks", "ty", "tysm",
+        "smh", "ngl", "tbh", "imo", "imho", "idk", "btw", "fyi", "omg",
+    }
+)  # fmt: skip
+
+# Multi-word openers that only address the reader; "bot" goes only after a greeting.
+_FILLER_PHRASES = (
+    "hey bot",
+    "hi bot",
+    "hello bot",
+    "yo bot",
+    "thanks bot",
+    "thx bot",
+    "can you tell me",
+    "could you tell me",
+    "can u tell me",
+    "can you explain",
+    "could you explain",
+    "does anyone know",
+    "does anybody know",
+    "anyone know",
+    "do you know",
+    "i was wondering",
+    "quick question",
+)
+
+# A word stops at letters, digits, apostrophes and hyphens, so "hi-tech" and "OK'd" survive.
+_EDGE_BEFORE = r"(?<![\w'’-])"
+_EDGE_AFTER = r"(?![\w'’-])"
+
+_DISCORD_MARKUP = re.compile(
+    r"<@[!&]?\d+>"  # user and role mentions
+    r"|<#\d+>"  # channel mentions
+    r"|</[\w -]+:\d+>"  # slash-command mentions
+    r"|<a?:\w+:\d+>"  # custom emoji
+    r"|<t:-?\d+(?::[tTdDfFR])?>"  # timestamps
+    r"|(?<!\w)@(?:everyone|here)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"<https?://[^>\s]+>|\bhttps?://\S+|\bwww\.[^\s/]+\.\S+", re.IGNORECASE)
+_SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])", re.IGNORECASE)
+_EMOJI_CHARS = (
+    "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, flags, skin tones
+    "\u2600-\u27bf"  # miscellaneous symbols and dingbats
+    "\u2b00-\u2bff"  # arrows and stars such as ⭐
+    "\u2300-\u23ff"  # technical symbols such as ⌛ ⏰
+)
+# Joiners and selectors only inside or right after an emoji, so other scripts keep theirs.
+_EMOJI_JOINERS = "\ufe0e\ufe0f\u200d\u20e3\U000e0020-\U000e007f"
+_EMOJI = re.compile(
+    f"[{_EMOJI_CHARS}](?:[{_EMOJI_JOINERS}]*[{_EMOJI_CHARS}])*[{_EMOJI_JOINERS}]*"
+    "|[\ufe0f]?\u20e3"  # the rest of a keycap such as 1️⃣ (the digit stays)
+)
+# Letters stretched for effect: "plsss", "lolll", "heyyy", "lmaooo", "hiii".
+_STRETCHED = r"pl[sz]+|lo+l+|lma+o+|he+y+|hi+|yo+|bru+h+|ok+a*y*|tha+nks+|ha(?:ha)+h?|xd+"
+_FILLER = re.compile(
+    _EDGE_BEFORE
+    + "(?:"
+    + "|".join(
+        [re.escape(phrase).replace(r"\ ", r"\s+") for phrase in _FILLER_PHRASES]
+        + [re.escape(word) for word in sorted(CHAT_FILLER, key=len, reverse=True)]
+        + [_STRETCHED]
+    )
+    + ")"
+    + _EDGE_AFTER,
+    re.IGNORECASE,
+)
+_LONE_PUNCTUATION = re.compile(r"(?:(?<=\s)|^)[,;:!.]+(?=\s|$)")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,;:!?.])")
+_LEADING_JUNK = re.compile(r"^[\s,;:!.\-–—]+")
+_TRAILING_JUNK = re.compile(r"[\s,;:\-–—]+$")
+_CONTENT = re.compile(r"[^\W_]")
+
+
+def strip_chat_noise(text: str) -> str:
+    """The question without mentions, emoji, links or chat filler; "" when nothing is left."""
+    text = _DISCORD_MARKUP.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _SHORTCODE.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    text = _FILLER.sub(" ", text)
+    text = " ".join(text.split())
+    text = _LONE_PUNCTUATION.sub("", text)
+    text = " ".join(text.split())
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
+    return text if _CONTENT.search(text) else ""

@@ -1,0 +1,343 @@
+"""Load a folder of articles: decode, strip site chrome, read metadata, cut passages.
+
+A file that cannot be read is reported by name and skipped; the rest still loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_marker
+from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
+from retrieval.models import Passage, Source
+from retrieval.passages import make_passages
+from retrieval.text import clean_line, fold
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_FRONT_MATTER_FIELDS = {
+    "title": "title",
+    "headline": "title",
+    "author": "author",
+    "authors": "author",
+    "byline": "author",
+    "outlet": "outlet",
+    "publisher": "outlet",
+    "publication": "outlet",
+    "source": "outlet",
+    "site": "outlet",
+    "date": "date",
+    "published": "date",
+    "url": "url",
+    "link": "url",
+    "canonical_url": "url",
+}
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)")
+_MD_HTML = re.compile(r"<[^>\n]+>")
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file that was skipped, and why, in words its owner can act on."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    source: Source
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    folder: Path
+    sources: tuple[Source, ...] = ()
+    passages: Sequence[Passage] = ()  # a tuple, or a saved PassageStore read on demand
+    problems: tuple[LoadProblem, ...] = field(default=())
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files under ``folder``, in a stable order; hidden files and folders skipped."""
+    found: list[tuple[str, Path]] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
+        for name in names:
+            if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES):
+                relative = name if prefix == "." else f"{prefix}/{name}"
+                path = Path(root, name)
+                if path.is_file():
+                    found.append((relative, path))
+    return [path for _, path in sorted(found)]
+
+
+def load_corpus(folder: Path | str) -> Corpus:
+    """Every readable article under ``folder``; unreadable ones become LoadProblems."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        problem = LoadProblem(
+            str(folder), "the corpus folder does not exist; create it or pass --corpus"
+        )
+        return Corpus(folder=folder, problems=(problem,))
+    sources: list[Source] = []
+    passages: list[Passage] = []
+    problems: list[LoadProblem] = []
+    for path in article_files(folder):
+        relative = path.relative_to(folder).as_posix()
+        try:
+            article = read_article(path, relative)
+        except ArticleError as error:
+            log.debug("Skipped %s: %s", relative, error)  # front ends report corpus.problems
+            problems.append(LoadProblem(relative, str(error)))
+            continue
+        sources.append(article.source)
+        passages.extend(article.passages)
+    return Corpus(folder, tuple(sources), tuple(passages), tuple(problems))
+
+
+class ArticleError(Exception):
+    """The file can't be used as an article; the message says why and what to do."""
+
+
+def read_article(path: Path, relative: str) -> Article:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ArticleError(f"could not be read ({error.strerror or error})") from error
+    if len(raw) > MAX_FILE_BYTES:
+        raise ArticleError(
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleError(
+            f"is not valid UTF-8 (byte {error.start}); save it as UTF-8 and reload"
+        ) from error
+    return parse_article(text, relative, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+
+
+def parse_article(text: str, relative: str, *, markdown: bool = False) -> Article:
+    """Split one article's text into metadata and passages."""
+    declared, body_text = _front_matter(text, relative)
+    lines = (
+        _strip_markdown(body_text)
+        if markdown
+        else _join_wrapped([clean_line(line) for line in body_text.splitlines()])
+    )
+    lines = _drop_trailer(lines)
+    lines = _drop_chrome(lines)
+    header, body, footer = _split_header_footer(lines, titled="title" in declared)
+    detected = _detect_metadata(header, footer)
+    if markdown and "title" not in detected and body and body[0][1] is not None:
+        detected["title"] = body[0][1]
+    meta = {**detected, **declared}
+    paragraphs = _paragraphs(body)
+    if not paragraphs:
+        raise ArticleError("has no article text (it is empty or only site chrome)")
+    source = Source(
+        file=relative,
+        title=meta.get("title"),
+        author=meta.get("author"),
+        outlet=meta.get("outlet"),
+        date=meta.get("date"),
+        url=meta.get("url"),
+        extra=tuple((key, value) for key, value in declared.items() if key.startswith("extra:")),
+        characters=sum(len(text) for text, _ in paragraphs),
+        paragraphs=len(paragraphs),
+    )
+    extra = tuple((key.removeprefix("extra:"), value) for key, value in source.extra)
+    source = replace(source, extra=extra)
+    passages = make_passages(source, paragraphs)
+    source = replace(source, passages=len(passages))
+    return Article(source, tuple(replace(passage, source=source) for passage in passages))
+
+
+def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:
+    """YAML front matter fields (mapped to our names) and the text after it."""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return {}, text
+    try:
+        post = frontmatter.loads(text)
+    except (yaml.YAMLError, ValueError) as error:
+        raise ArticleError(
+            f"has front matter that is not valid YAML ({error}); fix or remove it"
+        ) from error
+    fields: dict[str, str] = {}
+    for key, value in post.metadata.items():
+        rendered = _render_value(value)
+        if rendered is None:
+            continue
+        name = _FRONT_MATTER_FIELDS.get(str(key).lower())
+        if name and name not in fields:
+            fields[name] = rendered
+        elif not name:
+            fields[f"extra:{key}"] = rendered
+    return fields, post.content
+
+
+def _render_value(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value if item is not None) or None
+    return clean_line(str(value)) or None
+
+
+def _strip_markdown(text: str) -> list[str]:
+    """Markdown source lines as plain text lines; headings keep a leading '#' marker."""
+    lines: list[str] = []
+    in_code = False
+    for raw in text.splitlines():
+        if raw.strip().startswith(("```", "~~~")):
+            in_code = not in_code
+            lines.append("")
+            continue
+        if in_code:
+            continue
+        line = raw
+        heading = bool(_MD_HEADING.match(line))
+        line = _MD_HEADING.sub("", line)
+        line = _MD_LIST.sub("", line)
+        line = line.lstrip("> ") if line.startswith(">") else line
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_HTML.sub("", line)
+        line = _MD_EMPHASIS.sub("", line)
+        line = clean_line(line)
+        if heading and line:
+            line = "# " + line
+        if re.fullmatch(r"[-*_=]{3,}", line):
+            line = ""
+        lines.append(line)
+    return _join_wrapped(lines, always=True)
+
+
+def _join_wrapped(lines: list[str], *, always: bool = False) -> list[str]:
+    """Join soft-wrapped lines of one paragraph (always, in Markdown; by shape, in text)."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        continues = (
+            line
+            and previous
+            and not previous.startswith("# ")
+            and not line.startswith("# ")
+            and (always or (not _SENTENCE_END.search(previous) and line[:1].islower()))
+        )
+        if continues:
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def _drop_trailer(lines: list[str]) -> list[str]:
+    """Cut at the first trailer marker that follows some article text."""
+    seen_text = 0
+    for index, line in enumerate(lines):
+        if is_trailer_marker(line.removeprefix("# ")) and seen_text >= 2:
+            return lines[:index]
+        if len(line.split()) >= 12:
+            seen_text += 1
+    return lines
+
+
+def _drop_chrome(lines: list[str]) -> list[str]:
+    """Drop chrome lines and repeated lines (a headline printed twice)."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in lines:
+        if not line:
+            kept.append(line)
+            continue
+        plain = line.removeprefix("# ")
+        key = fold(plain) if len(plain) <= MAX_CHROME_CHARS else plain
+        if key in seen or is_chrome_line(plain):
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def _is_body_line(line: str) -> bool:
+    return (
+        len(line.split()) >= 10 and bool(_SENTENCE_END.search(line)) and not line.startswith("# ")
+    )
+
+
+def _split_header_footer(
+    lines: list[str], *, titled: bool = False
+) -> tuple[list[str], list[str], list[str]]:
+    """Header (before the first body paragraph), body, footer (attribution at the end)."""
+    content = [line for line in lines if line]
+    start = next((i for i, line in enumerate(content) if _is_body_line(line)), 0)
+    headings = [i for i, line in enumerate(content[:start]) if line.startswith("# ")]
+    # The first Markdown heading is the title, unless front matter gave one; the next opens
+    # the first section.
+    first_section = 0 if titled else 1
+    if len(headings) > first_section:
+        start = headings[first_section]
+    header, rest = content[:start], content[start:]
+    end = len(rest)
+    while end > 1 and (is_attribution(rest[end - 1]) or author_of(rest[end - 1])):
+        end -= 1
+    return header, rest[:end], rest[end:]
+
+
+def _detect_metadata(header: list[str], footer: list[str]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    dates_before_title: list[str] = []
+    for line in header:
+        plain = line.removeprefix("# ")
+        if date := date_of(plain):
+            if "title" in meta:
+                meta.setdefault("date", date)
+            else:
+                dates_before_title.append(date)
+        elif author := author_of(plain):
+            meta.setdefault("author", author)
+        elif url := url_of(plain):
+            meta.setdefault("url", url)
+        elif "title" not in meta and 1 <= len(plain.split()) <= 30:
+            meta["title"] = plain
+    if "date" not in meta and dates_before_title:
+        meta["date"] = dates_before_title[0]
+    for line in footer:
+        if outlet := outlet_of(line):
+            meta.setdefault("outlet", outlet)
+        if url := url_of(line):
+            meta.setdefault("url", url)
+        if author := author_of(line):
+            meta.setdefault("author", author)
+    return meta
+
+
+def _paragraphs(body: Iterable[str]) -> list[tuple[str, str | None]]:
+    """(paragraph, section heading) pairs; short unpunctuated lines become headings."""
+    paragraphs: list[tuple[str, str | None]] = []
+    section: str | None = None
+    for line in body:
+        plain = line.removeprefix("# ")
+        if line.startswith("# ") or (len(plain.split()) <= 12 and not _SENTENCE_END.search(plain)):
+            section = plain
+            continue
+        paragraphs.append((plain, section))
+    return paragraphs

@@ -1,0 +1,469 @@
+"""The answer engine: a loaded corpus, its BM25 index, and questions turned into quoted answers.
+
+Pure and thread-safe once built: front ends call ``answer`` from worker threads and
+swap in a new Engine to reload, so questions in flight finish on the old one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval import messages
+from retrieval.aliases import load_aliases
+from retrieval.bm25 import OkapiScorer, Scorer
+from retrieval.corpus import Corpus, article_files, load_corpus
+from retrieval.excerpts import choose_excerpt
+from retrieval.index_cache import CACHE_DIRNAME
+from retrieval.models import Answer, Passage, Result, Source
+from retrieval.passage_store import PassageStore, load_corpus_cached
+from retrieval.passages import PASSAGES_VERSION
+from retrieval.query import ParsedQuery, corrected_text, parse_query
+from retrieval.rerank import favour_answer_type, rerank
+from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
+from retrieval.settings import EngineSettings
+from retrieval.small_talk import small_talk
+from retrieval.spelling import SpellingCorrector
+from retrieval.text import fold
+from retrieval.tokenize import TOKENIZER_VERSION, tokenize
+
+log = logging.getLogger(__name__)
+
+NEAR_DUPLICATE_JACCARD = 0.8
+RERANK_DEPTH = 30
+INDEX_VERSION = f"tokenize={TOKENIZER_VERSION}|passages={PASSAGES_VERSION}"  # BM25's best passages that the second stage reorders
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int
+    score: float
+    matched: frozenset[str]
+    coverage: float
+    similarity: float = 0.0  # cosine of the passage's best sentence with the question
+
+
+class Engine:
+    def __init__(
+        self,
+        corpus: Corpus,
+        settings: EngineSettings | None = None,
+        *,
+        progress: bool = False,
+        workers: int = 1,
+    ) -> None:
+        """Index ``corpus``; ``progress`` shows a bar and ``workers`` > 1 forks tokenizers
+        while a large index is built (only outside a running bot: forking threads is unsafe).
+        """
+        self.corpus = corpus
+        self.settings = settings or EngineSettings()
+        self._ids: dict[str, int] | None = None  # built on first lookup when no store does it
+        self.index_status: str | None = None  # for the fast engine: loaded, built or rebuilt
+        self.scorer: Scorer = self._build_scorer(progress=progress, workers=workers)
+        self.engine_name = type(self.scorer).__name__
+        self.sentence_vectors = self._sentence_vectors(progress=progress)
+        self._speller: SpellingCorrector | None = None
+        self.aliases = load_aliases(corpus.folder)
+        for warning in self.aliases.warnings:
+            log.warning("%s", warning)
+
+    @classmethod
+    def from_folder(
+        cls, folder: Path | str, settings: EngineSettings | None = None, **options: Any
+    ) -> Engine:
+        """Load and index a folder; large corpora come from their saved passage store."""
+        settings = settings or EngineSettings()
+        if settings.save_index:
+            corpus, status = load_corpus_cached(folder, version=INDEX_VERSION)
+            if status:
+                log.info("Passages %s from %s", status, folder)
+        else:
+            corpus = load_corpus(folder)
+        return cls(corpus, settings, **options)
+
+    def uses_fast_engine(self) -> bool:
+        """rank-bm25 for small corpora; FastBM25 from the measured crossover on."""
+        if self.settings.engine == "auto":
+            return len(self.corpus.passages) >= self.settings.fast_engine_min_passages
+        return self.settings.engine == "fast"
+
+    def _build_scorer(self, *, progress: bool, workers: int) -> Scorer:
+        s = self.settings
+        if self.uses_fast_engine() and self.corpus.passages:
+            return self._fast_scorer(progress=progress, workers=workers)
+        tokenized = [tokenize(text) for text in self._all_texts()]
+        return OkapiScorer(tokenized, k1=s.k1, b=s.b, epsilon=s.epsilon)
+
+    def _fast_scorer(self, *, progress: bool, workers: int) -> Scorer:
+        """FastBM25, loaded from the corpus folder's saved index when it is sound."""
+        from retrieval.fastbm25 import FastBM25  # numba loads only when needed
+        from retrieval.index_cache import load_or_build_fast
+
+        s = self.settings
+
+        def texts() -> list[str]:  # only when the index must be built
+            return list(self._all_texts())
+
+        if s.save_index:
+            try:
+                scorer, status = load_or_build_fast(
+                    self.corpus.folder,
+                    files=article_files(self.corpus.folder),
+                    texts=texts,
+                    n_passages=len(self.corpus.passages),
+                    version=INDEX_VERSION,
+                    k1=s.k1,
+                    b=s.b,
+                    epsilon=s.epsilon,
+                    progress=progress,
+                    workers=workers,
+                )
+                self.index_status = status.value
+                return scorer
+            except OSError as error:
+                log.warning(
+                    "Cannot save the index beside the articles (%s); building it in memory", error
+                )
+        self.index_status = "built in memory"
+        return FastBM25.build_from_texts(
+            texts(), k1=s.k1, b=s.b, epsilon=s.epsilon, progress=progress
+        )
+
+    def _sentence_vectors(self, *, progress: bool) -> SentenceVectors | None:
+        """Every sentence encoded for meaning-based matching, when enabled and affordable."""
+        s = self.settings
+        if not s.semantic or not self.corpus.passages:
+            return None
+        if len(self.corpus.passages) > s.semantic_max_passages:
+            log.info(
+                "Meaning-based matching is off above %d passages; BM25 ranks alone",
+                s.semantic_max_passages,
+            )
+            return None
+        encoder = SentenceEncoder.shared()
+        if encoder is None:
+            return None
+        cache = self.corpus.folder / CACHE_DIRNAME if s.save_index else None
+        return SentenceVectors.build(
+            [p.sentences for p in self.corpus.passages], encoder, cache, progress=progress
+        )
+
+    # -- lookups for front ends -------------------------------------------------
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.corpus.sources
+
+    def passage(self, passage_id: str) -> Passage | None:
+        passages = self.corpus.passages
+        if isinstance(passages, PassageStore):
+            index = passages.index_of(passage_id)
+        else:
+            if self._ids is None:
+                self._ids = {passage.id: i for i, passage in enumerate(passages)}
+            index = self._ids.get(passage_id)
+        return None if index is None else passages[index]
+
+    def _text(self, index: int) -> str:
+        """A passage's text, without making a Passage object when a store holds it."""
+        passages = self.corpus.passages
+        if isinstance(passages, PassageStore):
+            return passages.text(index)
+        return passages[index].text
+
+    def _all_texts(self) -> Iterator[str]:
+        return (self._text(i) for i in range(len(self.corpus.passages)))
+
+    def find_sources(self, text: str, limit: int = 25) -> list[Source]:
+        """Sources whose title or file name contains ``text`` (all of them for empty text)."""
+        needle = fold(text.strip())
+        found = [
+            source
+            for source in self.corpus.sources
+            if needle in fold(source.label) or needle in fold(source.file)
+        ]
+        return found[:limit]
+
+    # -- answering ----------------------------------------------------------------
+
+    def parse(self, question: str) -> ParsedQuery:
+        return parse_query(
+            question,
+            is_known=lambda term: self.scorer.doc_freq(term) > 0,
+            correct=self._correct if self._spelling_enabled() else None,
+            aliases=self._alias_terms if self.settings.use_aliases and len(self.aliases) else None,
+            chat_noise=self.settings.strip_chat_noise,
+        )
+
+    def _alias_terms(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Each term of a name in ``text`` -> the terms of that name's aliases."""
+        found: dict[str, tuple[str, ...]] = {}
+        for name, others in self.aliases.matches(text).items():
+            other_terms = [term for other in others for term in tokenize(other)]
+            for term in tokenize(name):
+                merged = [*found.get(term, ()), *(t for t in other_terms if t != term)]
+                found[term] = tuple(dict.fromkeys(merged))
+        return found
+
+    def _stands_for(self, parsed: ParsedQuery, term: str) -> tuple[str, ...]:
+        """The corpus terms that a question term is searched as.
+
+        Itself when the articles use it; otherwise its aliases that they use, so
+        "Kiev" finds "Kyiv". Aliases of a term the articles already use are not
+        added: the evaluation showed them diluting the ranking.
+        """
+        if self.scorer.doc_freq(term):
+            return (term,)
+        return tuple(t for t in parsed.expansions.get(term, ()) if self.scorer.doc_freq(t))
+
+    def _spelling_enabled(self) -> bool:
+        s = self.settings
+        return s.spelling_correction and len(self.corpus.passages) <= s.spelling_max_passages
+
+    def _correct(self, word: str) -> str | None:
+        """A corpus word for a misspelt one; the index of words is built on first use."""
+        if self._speller is None:
+            self._speller = SpellingCorrector.from_texts(self._all_texts())
+        return self._speller.correct(word)
+
+    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
+        """Quotes answering ``question``, or an honest reason why there are none."""
+        top_k = top_k or self.settings.top_k
+        parsed = self.parse(question)
+        refusal = self._refusal(parsed, question)
+        if refusal:
+            return refusal
+        meaning = self._question_vector(parsed)
+        candidates = self._candidates(parsed, needed=offset + top_k + 1, meaning=meaning)
+        explanation = self._explain(parsed, candidates)
+        if not candidates:
+            return self._decline(parsed, messages.NO_MATCH, explanation)
+        if self._too_weak(parsed, candidates[:top_k]):
+            shares_words = any(c.matched for c in candidates[:top_k])
+            reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
+            return self._decline(parsed, reason, explanation)
+        page = candidates[offset : offset + top_k]
+        results = tuple(
+            self._result(offset + position, candidate, meaning)
+            for position, candidate in enumerate(page, start=1)
+        )
+        return Answer(
+            question=parsed.question,
+            answered=bool(results) or offset > 0,
+            results=results,
+            query_terms=parsed.terms,
+            has_more=len(candidates) > offset + top_k,
+            corrections=dict(parsed.corrections),
+            explanation=explanation,
+        )
+
+    def _result(self, rank: int, candidate: _Candidate, meaning: np.ndarray | None) -> Result:
+        passage = self.corpus.passages[candidate.index]
+        closeness = None
+        if meaning is not None and self.sentence_vectors is not None:
+            closeness = self.sentence_vectors.sentence_scores(candidate.index, meaning)
+        return Result(
+            rank=rank,
+            score=candidate.score,
+            passage=passage,
+            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness),
+            matched_terms=tuple(sorted(candidate.matched)),
+        )
+
+    def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
+        """An Answer that declines before ranking, for input we cannot search."""
+        if not self.corpus.passages:
+            return self._decline(parsed, messages.EMPTY_CORPUS)
+        if not parsed.question:
+            return self._decline(parsed, messages.EMPTY)
+        if len(raw) > self.settings.max_question_chars:
+            text = messages.message_for(
+                messages.TOO_LONG, length=len(raw), limit=self.settings.max_question_chars
+            )
+            return Answer(
+                question=parsed.question[:200],
+                answered=False,
+                reason=messages.TOO_LONG,
+                message=text,
+            )
+        social = small_talk(parsed.question)
+        if social:
+            return self._decline(parsed, social)
+        if not parsed.terms:
+            return self._decline(parsed, messages.NO_TERMS)
+        known = any(self._stands_for(parsed, term) for term in parsed.terms)
+        if not known and self.sentence_vectors is None:  # else meaning alone may find it
+            return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
+        return None
+
+    def _decline(
+        self, parsed: ParsedQuery, reason: str, explanation: dict[str, Any] | None = None
+    ) -> Answer:
+        return Answer(
+            question=parsed.question,
+            answered=False,
+            reason=reason,
+            message=messages.message_for(reason),
+            query_terms=parsed.terms,
+            explanation=explanation or {},
+        )
+
+    def _too_weak(self, parsed: ParsedQuery, shown: Sequence[_Candidate]) -> bool:
+        """The no-answer rule: even the best-covering passage covers too little of the
+        question, and none of those shown is close to it in meaning either."""
+        s = self.settings
+        best = max(shown, key=lambda c: c.coverage)
+        if self.sentence_vectors is not None:
+            closest = max(c.similarity for c in shown)
+            if closest >= s.semantic_min_similarity:
+                return False  # says the same in other words
+            if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
+                return True  # shares some words, but is about something else
+        unknown_names = [
+            t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
+        ]
+        if unknown_names:
+            return best.coverage < s.min_coverage_unknown_name
+        return best.coverage < s.min_coverage
+
+    def _weight(self, parsed: ParsedQuery, term: str) -> float:
+        """How much a question term counts towards coverage."""
+        searched = self._stands_for(parsed, term)
+        if searched:
+            return max(self.scorer.idf(t) for t in searched)
+        weight = self.scorer.idf(term)
+        if term not in parsed.names:
+            weight *= self.settings.unknown_word_weight
+        return weight
+
+    def _candidates(
+        self, parsed: ParsedQuery, needed: int, meaning: np.ndarray | None = None
+    ) -> list[_Candidate]:
+        """Ranked passages, near-duplicates removed, each with its query-term coverage."""
+        searched = [t for term in parsed.terms for t in self._stands_for(parsed, term)]
+        terms = list(dict.fromkeys(searched))
+        term_set = set(terms)
+        total_weight = sum(self._weight(parsed, term) for term in parsed.terms) or 1.0
+        terms_of = cache(self._passage_terms)  # rerank and de-duplication read the same passages
+        depth = max(needed * 3, RERANK_DEPTH)
+        ranked = self.scorer.top(terms, k=depth)
+        similarity = None
+        if meaning is not None and self.sentence_vectors is not None:
+            similarity = self.sentence_vectors.similarity(meaning)
+        if self.settings.rerank:
+            ranked = rerank(
+                ranked,
+                question=parsed.cleaned,
+                query_terms=searched,
+                passage_terms=terms_of,
+                passage_text=self._text,
+                idf=self.scorer.idf,
+                answer_types=similarity is None,  # else after the blend, on its scale
+            )
+        if similarity is not None:
+            ranked = self._blend(ranked, similarity, depth)
+            if self.settings.rerank:
+                ranked = favour_answer_type(
+                    ranked, question=parsed.cleaned, passage_text=self._text
+                )
+        chosen: list[_Candidate] = []
+        chosen_terms: list[set[str]] = []
+        for index, score in ranked:
+            passage_terms = set(terms_of(index))
+            if any(
+                _jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms
+            ):
+                continue
+            matched = frozenset(passage_terms & term_set)
+            covered = [t for t in parsed.terms if set(self._stands_for(parsed, t)) & matched]
+            coverage = sum(self._weight(parsed, t) for t in covered) / total_weight
+            cosine = float(similarity[index]) if similarity is not None else 0.0
+            chosen.append(_Candidate(index, score, matched, coverage, cosine))
+            chosen_terms.append(passage_terms)
+            if len(chosen) >= needed:
+                break
+        return chosen
+
+    def _question_vector(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """The question's meaning: chat noise stripped, misspellings corrected."""
+        encoder = SentenceEncoder.shared() if self.sentence_vectors is not None else None
+        if encoder is None:
+            return None
+        text = corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
+        vector: np.ndarray = encoder.encode([text])[0]
+        return vector
+
+    def _blend(
+        self, ranked: Sequence[tuple[int, float]], similarity: np.ndarray, depth: int
+    ) -> list[tuple[int, float]]:
+        """BM25's best and the closest in meaning, by BM25 / best BM25 + weight * cosine.
+
+        Dividing by the best score puts BM25 on the cosine's 0-1 scale whatever the
+        corpus; passages BM25 did not return count 0 on its side.
+        """
+        bm25 = dict(ranked)
+        best = max(bm25.values(), default=0.0) or 1.0
+        closest = np.argsort(-similarity, kind="stable")[:depth]
+        pool = set(bm25) | {int(i) for i in closest}
+        weight = self.settings.semantic_weight
+        blended = [
+            (index, bm25.get(index, 0.0) / best + weight * float(similarity[index]))
+            for index in pool
+        ]
+        return sorted(blended, key=lambda item: (-item[1], item[0]))
+
+    def _passage_terms(self, index: int) -> list[str]:
+        """A passage's terms in order: from the index's forward lists when it keeps them."""
+        terms_of = getattr(self.scorer, "terms_of", None)
+        if terms_of is not None:
+            return list(terms_of(index))
+        return tokenize(self._text(index))
+
+    def _explain(self, parsed: ParsedQuery, candidates: Sequence[_Candidate]) -> dict[str, Any]:
+        """Why the answer is what it is: terms, their weights, and the winner's matches."""
+        explanation: dict[str, Any] = {
+            "cleaned_question": parsed.cleaned,
+            "corrections": dict(parsed.corrections),
+            "alias_terms": list(parsed.expansions),
+            "terms": [
+                {
+                    "term": term,
+                    "passages_with_term": self.scorer.doc_freq(term),
+                    "idf": round(self.scorer.idf(term), 3),
+                }
+                for term in parsed.terms
+            ],
+            "engine": type(self.scorer).__name__,
+            "names": sorted(parsed.names),
+            "min_coverage": self.settings.min_coverage,
+            "min_coverage_unknown_name": self.settings.min_coverage_unknown_name,
+            "meaning": (
+                {
+                    "model": MODEL_ID,
+                    "weight": self.settings.semantic_weight,
+                    "min_similarity": self.settings.semantic_min_similarity,
+                }
+                if self.sentence_vectors is not None
+                else None
+            ),
+        }
+        if candidates:
+            best = candidates[0]
+            explanation["top"] = {
+                "passage_id": self.corpus.passages[best.index].id,
+                "score": round(best.score, 4),
+                "matched_terms": sorted(best.matched),
+                "coverage": round(best.coverage, 3),
+                "similarity": round(best.similarity, 3),
+            }
+        return explanation
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

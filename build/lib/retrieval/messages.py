@@ -1,0 +1,54 @@
+"""Every sentence the engine says to a person, in one place.
+
+Reasons are machine-readable codes (JSON ``reason``); messages are for people.
+Front ends add how to list the sources in their own terms (/sources, seedbot sources).
+"""
+
+from __future__ import annotations
+
+EMPTY = "empty"
+TOO_LONG = "too_long"
+NO_TERMS = "no_terms"
+NO_MATCH = "no_match"
+LOW_CONFIDENCE = "low_confidence"
+EMPTY_CORPUS = "empty_corpus"
+GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, not a search
+THANKS = "thanks"
+ABOUT = "about"
+SMALL_TALK = frozenset({GREETING, THANKS, ABOUT})
+
+_MESSAGES = {
+    EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",
+    TOO_LONG: (
+        "That question is {length:,} characters long. Please ask it in under {limit:,} "
+        "characters: a sentence or two is plenty."
+    ),
+    NO_TERMS: (
+        "I couldn't find any words to search for in that. Try a few key words, "
+        "such as a name, a place or an event."
+    ),
+    NO_MATCH: (
+        "I found nothing on that in the articles. Check the list of sources to see what they cover."
+    ),
+    LOW_CONFIDENCE: (
+        "I found nothing in the articles that answers that. The closest passages only share "
+        "a word or two with your question. Check the list of sources to see what they cover."
+    ),
+    GREETING: (
+        "Hi! Ask me a question about the articles and I'll answer with quotes from them, "
+        "each with the article and paragraph it comes from. Check the list of sources to see "
+        "what they cover."
+    ),
+    THANKS: "You're welcome! Ask me another question any time.",
+    ABOUT: (
+        "I answer questions about a set of articles. I find the passages that answer yours and "
+        "quote them word for word, saying which article, author and paragraph each quote comes "
+        "from; if the articles don't cover it, I say so. Ask in plain words, for example "
+        '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
+    ),
+    EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt or .md files to the corpus folder.",
+}
+
+
+def message_for(reason: str, **values: object) -> str:
+    return _MESSAGES[reason].format(**values)

@@ -1,0 +1,127 @@
+"""Plain data shared by every stage: articles, passages, results and answers.
+
+Frozen dataclasses so that an index built once can be shared between threads
+and Discord shards without copying or locking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article and the metadata a citation may state.
+
+    A field the article does not state is ``None``: we never invent one.
+    """
+
+    file: str  # path relative to the corpus folder, with forward slashes
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other front-matter fields, in file order
+    characters: int = 0  # length of the article body that was indexed
+    paragraphs: int = 0
+    passages: int = 0
+
+    @property
+    def label(self) -> str:
+        """The name a person reads: the title, else the file name."""
+        return self.title or self.file
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file}
+        for name in ("title", "author", "outlet", "date", "url"):
+            value = getattr(self, name)
+            if value:
+                data[name] = value
+        data.update(dict(self.extra))
+        return data
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A quotable run of 1-4 sentences from one paragraph of one article."""
+
+    id: str  # stable: "<file>#p<paragraph>.<part>"
+    source: Source
+    paragraph: int  # 1-based paragraph number in the article body
+    sentences: tuple[str, ...]  # verbatim, in order; " ".join gives ``text``
+    section: str | None = None  # the heading the paragraph sits under, if any
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The verbatim quote chosen from a passage, and where the query terms are in it."""
+
+    text: str  # verbatim sentences from the passage, no markup
+    highlights: tuple[tuple[int, int], ...]  # [start, end) character spans of matched terms
+    cut_before: bool  # sentences of the passage precede the quote
+    cut_after: bool  # sentences of the passage follow the quote
+
+    def quoted(self) -> str:
+        """The quote with an ellipsis where the passage was cut."""
+        return ("… " if self.cut_before else "") + self.text + (" …" if self.cut_after else "")
+
+
+@dataclass(frozen=True)
+class Result:
+    rank: int  # 1-based, across pages
+    score: float
+    passage: Passage
+    excerpt: Excerpt
+    matched_terms: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "excerpt": self.excerpt.text,
+            "passage": self.passage.text,
+            "passage_id": self.passage.id,
+            "paragraph": self.passage.paragraph,
+            "section": self.passage.section,
+            "matched_terms": list(self.matched_terms),
+            "source": self.passage.source.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question: quotes, or an honest reason there are none."""
+
+    question: str
+    answered: bool
+    results: tuple[Result, ...] = ()
+    reason: str | None = None  # machine-readable why-not, see ``retrieval.messages``
+    message: str | None = None  # the human sentence for ``reason``
+    query_terms: tuple[str, ...] = ()  # normalised, corrected, stemmed terms that were searched
+    has_more: bool = False  # further results exist past this page
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> corpus word searched
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answered": self.answered,
+            "results": [result.to_json() for result in self.results],
+            "query_terms": list(self.query_terms),
+            "has_more": self.has_more,
+        }
+        if self.corrections:
+            data["corrections"] = dict(self.corrections)
+        if self.reason:
+            data["reason"] = self.reason
+        if self.message:
+            data["message"] = self.message
+        if explain:
+            data["explanation"] = self.explanation
+        return data

@@ -1,0 +1,63 @@
+"""Cut paragraphs into quotable passages of whole sentences.
+
+A passage is what a citation points at, so it never crosses a paragraph: its id
+and paragraph number tell the reader exactly where the quote stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sentencex import segment
+
+from retrieval.models import Passage, Source
+
+# Bump when the way articles are cut into passages changes: saved indexes are keyed by it.
+PASSAGES_VERSION = "2"
+MAX_SENTENCES = 4
+MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The paragraph's sentences, verbatim, so that " ".join gives it back (spaces squashed)."""
+    pieces = [piece.strip() for piece in segment("en", paragraph)]
+    return [piece for piece in pieces if piece]
+
+
+def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
+    """Consecutive runs of at most MAX_SENTENCES sentences and about MAX_WORDS words."""
+    groups: list[tuple[str, ...]] = []
+    current: list[str] = []
+    words = 0
+    for sentence in sentences:
+        length = len(sentence.split())
+        if current and (len(current) >= MAX_SENTENCES or words + length > MAX_WORDS):
+            groups.append(tuple(current))
+            current, words = [], 0
+        current.append(sentence)
+        words += length
+    if current:
+        groups.append(tuple(current))
+    # Avoid a lone short tail: merge it back when the result stays within bounds.
+    if len(groups) >= 2 and len(groups[-1]) == 1 and len(groups[-2]) < MAX_SENTENCES:
+        tail_words = sum(len(s.split()) for s in groups[-2] + groups[-1])
+        if tail_words <= MAX_WORDS * 1.25:
+            groups[-2:] = [groups[-2] + groups[-1]]
+    return groups
+
+
+def make_passages(source: Source, paragraphs: Sequence[tuple[str, str | None]]) -> list[Passage]:
+    """Passages for an article's body paragraphs, given as (text, section heading) pairs."""
+    passages: list[Passage] = []
+    for number, (text, section) in enumerate(paragraphs, start=1):
+        for part, sentences in enumerate(group_sentences(split_sentences(text)), start=1):
+            passages.append(
+                Passage(
+                    id=f"{source.file}#p{number}.{part}",
+                    source=source,
+                    paragraph=number,
+                    sentences=sentences,
+                    section=section,
+                )
+            )
+    return passages

@@ -1,0 +1,50 @@
+"""Tuning knobs of the answer engine, with the defaults the evaluation was run with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25  # rank-bm25's floor for common terms, as a share of the mean IDF
+    top_k: int = 3
+    max_question_chars: int = 1000
+    engine: Literal["auto", "bm25okapi", "fast"] = "auto"
+    # FastBM25 answers faster from ~10 passages on (bench/RESULTS.md) but loading numba
+    # costs ~1 s per process, so rank-bm25 keeps the small corpora it answers in < 1 ms.
+    fast_engine_min_passages: int = 1_000
+    save_index: bool = True  # keep the fast engine's index in <corpus>/.seedbot-index/
+    # No-answer rule, calibrated on eval/seed_questions.jsonl (see docs/quality.md): the
+    # best passage must cover this share of the question's IDF-weighted terms ...
+    min_coverage: float = 0.25
+    # ... and this share when the question names something no article mentions ("Crimea").
+    min_coverage_unknown_name: float = 0.5
+    # Weight of an unknown common word against a known term of the same IDF: paraphrases
+    # bring words the articles lack ("pay" for "fund"), which say less than names do.
+    unknown_word_weight: float = 0.25
+    strip_chat_noise: bool = True  # mentions, emoji, links, filler (retrieval.chat_noise)
+    spelling_correction: bool = True
+    # The corrector indexes every word form of the corpus on first use: ~1 s at 10k passages,
+    # ~90 s and ~600 MiB at a million. Above this size questions are searched as typed.
+    spelling_max_passages: int = 200_000
+    use_aliases: bool = True  # <corpus>/aliases.yaml (retrieval.aliases)
+    rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)
+    # Meaning-based matching (retrieval.semantic): each passage's best sentence's cosine
+    # with the question, added to BM25's score divided by the best BM25 score.
+    semantic: bool = True
+    semantic_weight: float = 3.0  # a cosine of 1 counts this many times the best BM25 score
+    # Every sentence is encoded once (~100 sentences/s per core, saved beside the corpus);
+    # above this many passages the first start would take minutes, so BM25 ranks alone.
+    semantic_max_passages: int = 5_000
+    # The no-answer rule lets a passage through on meaning alone from this cosine on ...
+    semantic_min_similarity: float = 0.6
+    # ... and declines when no passage shown comes even this close in meaning ("What is
+    # the capital of France?" shares only "capital"), unless one covers this share of the
+    # question's terms ("Who is the German chancellor?" is answered by a passage that
+    # names him, which the model finds far from the question).
+    semantic_unrelated: float = 0.25
+    coverage_despite_meaning: float = 0.75

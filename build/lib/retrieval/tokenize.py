@@ -1,0 +1,64 @@
+"""Turn text into index terms: fold Unicode, drop possessives and stopwords, stem.
+
+The same function serves articles and questions, so a question word matches the
+article word it came from ("Trump’s" finds "Trump", "ceasefires" finds "ceasefire").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import Stemmer
+
+from retrieval.stopwords import CHAT_SPELLINGS, NLTK_ENGLISH
+from retrieval.text import fold
+
+# A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
+WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_STEMMER = Stemmer.Stemmer("english")
+
+# Bump when the terms this module gives for a text change: saved indexes are keyed by it.
+TOKENIZER_VERSION = "2"
+
+STOPWORDS: frozenset[str] = NLTK_ENGLISH | CHAT_SPELLINGS
+
+
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str | None:
+    """The index term for one word as written, or None when it carries no meaning."""
+    folded = fold(word)
+    if folded in STOPWORDS:
+        return None
+    if folded.endswith("'s"):
+        folded = folded[:-2]
+    folded = folded.replace("'", "")
+    if not folded or folded in STOPWORDS:
+        return None
+    stem: str = _STEMMER.stemWord(folded)
+    return stem
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each word's [start, end) in ``text`` and the word itself."""
+    for match in WORD.finditer(text):
+        yield match.start(), match.end(), match.group()
+
+
+def term_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each meaningful word's [start, end) in ``text`` and its index term."""
+    for start, end, word in word_spans(text):
+        term = term_of(word)
+        if term is not None:
+            yield start, end, term
+
+
+def tokenize(text: str) -> list[str]:
+    """The index terms of ``text``, in order, repeats kept (BM25 counts them)."""
+    return [term for _, _, term in term_spans(text)]
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (stopwords kept), for spelling and chat clean-up."""
+    return [fold(word).replace("'", "") for _, _, word in word_spans(text)]
