@@ -1,5 +1,0 @@
-"""``python -m bot`` runs the same command line as ``seedbot``."""
-
-from bot.cli import main
-
-raise SystemExit(main())

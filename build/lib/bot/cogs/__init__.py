@@ -1,1 +1,0 @@
-"""Discord features, one extension each: asking, browsing the library, administration."""
