@@ -68,6 +68,8 @@ HELP_TEXT: Final = (
     "• `/ask question:` — add `results:` for more quotes, `private: True` to see it alone.\n"
     "• Mention me with a question, or reply to one of my answers.\n"
     "{qa_channels}"
+    "• Ask in your own words: I match meaning as well as key words, and fix small typos. "
+    "Names, places and dates narrow the search.\n"
     "\n**Explore**\n"
     "• `/sources` — the articles.\n"
     "• `/source article:` — one article's details.\n\n"
