@@ -17,7 +17,9 @@ from retrieval.text import fold
 
 # A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
-_STEMMER = Stemmer.Stemmer("english")
+_STEMMER = Stemmer.Stemmer(
+    "english", 0
+)  # no cache: term_of has its own, and PyStemmer's thrashes above 10k words
 
 # Bump when the terms this module gives for a text change: saved indexes are keyed by it.
 TOKENIZER_VERSION = "1"

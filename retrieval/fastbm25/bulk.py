@@ -83,6 +83,15 @@ class TermIds:
         self._chunks.append(mapping[terms] if terms.size else terms)
         self._lengths.append(lengths)
 
+    @property
+    def n_passages(self) -> int:
+        return sum(int(lengths.shape[0]) for lengths in self._lengths)
+
+    def add_merged(self, other: TermIds) -> None:
+        """Add the passages of another TermIds (a worker's), after these."""
+        terms, lengths = other.arrays()
+        self.add_local(sorted(other.vocab, key=other.vocab.__getitem__), terms, lengths)
+
     def arrays(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         """(term id of every token in corpus order, number of tokens of each passage)."""
         terms = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.int32)
@@ -126,6 +135,9 @@ def tokenize_parallel(
             merged.add_texts(batch, word_terms)
             on_progress(len(batch))
         return merged
+    from retrieval.index_cache import wait_for_background_work
+
+    wait_for_background_work()  # no thread may run while the pool forks
     context = multiprocessing.get_context("fork")
     step = -(-len(texts) // workers)
     slices = [(lo, min(lo + step, len(texts))) for lo in range(0, len(texts), step)]

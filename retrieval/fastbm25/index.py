@@ -123,6 +123,13 @@ class FastBM25:
         return cls._from_ids(ids, k1=k1, b=b, epsilon=epsilon)
 
     @classmethod
+    def build_from_terms(
+        cls, ids: TermIds, *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+    ) -> FastBM25:
+        """Index passages already tokenized into term ids (e.g. while their articles were parsed)."""
+        return cls._from_ids(ids, k1=k1, b=b, epsilon=epsilon)
+
+    @classmethod
     def _from_ids(cls, ids: TermIds, *, k1: float, b: float, epsilon: float) -> FastBM25:
         """Term frequencies by sparse COO->CSR (duplicates summed in C), then BM25 per posting."""
         terms, doc_len = ids.arrays()

@@ -265,3 +265,22 @@ def top_k_numpy(
         keep = np.flatnonzero(vals >= vals[keep].min())  # all ties at the cut; caller sorts
         cand, vals = cand[keep], vals[keep]
     return cand.astype(np.int32), vals
+
+
+def warm_up() -> None:
+    """Load the compiled MaxScore kernel (from numba's disk cache) for a saved index's arrays.
+
+    Saved indexes are memory-mapped read-only, and numba compiles (and caches) one
+    version per array type, so the arrays here are read-only too. Lets the ~0.5 s
+    load overlap other start-up work (``retrieval.index_cache.start_loading_kernels``).
+    """
+    if not HAVE_NUMBA:
+        return  # pragma: no cover
+    indptr = np.array([0, 1], dtype=np.int64)
+    doc_ids = np.zeros(1, dtype=np.int32)
+    scores = np.ones(1, dtype=np.float32)
+    for array in (indptr, doc_ids, scores):
+        array.setflags(write=False)
+    rows = np.zeros(1, dtype=np.int64)
+    weights = np.ones(1, dtype=np.float32)
+    top_k_maxscore(indptr, doc_ids, scores, rows, weights, weights.astype(np.float64), 1)
