@@ -33,7 +33,7 @@ from retrieval.corpus import (
     read_article,
     scan_article_files,
 )
-from retrieval.fastbm25.bulk import TermIds
+from retrieval.fastbm25.bulk import TermIds, forget_words
 from retrieval.models import Passage, Source
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class StoreRows:
         terms = None
         if with_terms:  # the separator is not a word character: the same terms as ``text``
             terms = TermIds()
-            terms.add_texts(raw, {})
+            terms.add_texts(raw)
         return cls(
             sources=list(sources),
             problems=list(problems),
@@ -404,7 +404,10 @@ def parse_store(
     tasks = [run for run in runs if isinstance(run, list)]
     if workers <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results: Iterator[StoreRows] = (parse_rows(folder, run) for run in tasks)
-        return StoreRows.merge(_in_order(runs, results, reusable))
+        try:
+            return StoreRows.merge(_in_order(runs, results, reusable))
+        finally:
+            forget_words()
     from retrieval.index_cache import wait_for_background_work
 
     wait_for_background_work()  # no thread may run while the pool forks
