@@ -33,7 +33,7 @@ from retrieval.corpus import (
     read_article,
     scan_article_files,
 )
-from retrieval.fastbm25.bulk import TermIds, forget_words
+from retrieval.fastbm25.bulk import TermIds, forget_words, task_terms
 from retrieval.models import Passage, Source
 
 if TYPE_CHECKING:
@@ -86,10 +86,8 @@ class StoreRows:
                 section = sections.setdefault(passage.section, len(sections))
             part = int(passage.id.rpartition(".")[2])
             rows.append((source_of_file[passage.source.file], passage.paragraph, part, section))
-        terms = None
-        if with_terms:  # the separator is not a word character: the same terms as ``text``
-            terms = TermIds()
-            terms.add_texts(raw)
+        # The separator is not a word character: the same terms as ``text``.
+        terms = task_terms(raw) if with_terms else None
         return cls(
             sources=list(sources),
             problems=list(problems),

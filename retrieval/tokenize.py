@@ -30,7 +30,8 @@ STOPWORDS: frozenset[str] = NLTK_ENGLISH
 @lru_cache(maxsize=200_000)
 def term_of(word: str) -> str | None:
     """The index term for one word as written, or None when it carries no meaning."""
-    folded = fold(word)
+    # ASCII letters, digits and apostrophes fold to lower case (a backtick would fold to "'").
+    folded = word.lower() if word.isascii() and "`" not in word else fold(word)
     if folded in STOPWORDS:
         return None
     if folded.endswith("'s"):

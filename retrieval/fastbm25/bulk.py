@@ -33,22 +33,12 @@ _ASCII_WORD_TABLE = [
     c if chr(c) in string.ascii_letters + string.digits + "'" + _END else ord(" ")
     for c in range(128)
 ]
-_TERMS: dict[str, str | None] = {}  # word -> term, for this process (term_of's cache is small)
-_TERMS_LIMIT = 2_000_000
-
-
-def _term(word: str) -> str | None:
-    term = _TERMS.get(word, _END)
-    if term == _END:
-        if len(_TERMS) >= _TERMS_LIMIT:
-            _TERMS.clear()
-        term = _TERMS[word] = term_of.__wrapped__(word)
-    return term
 
 
 def forget_words() -> None:
-    """Free this process's word -> term cache (after a whole corpus is tokenized)."""
-    _TERMS.clear()
+    """Free this process's word cache of ``task_terms`` (after a whole corpus is tokenized)."""
+    global _PROCESS_IDS
+    _PROCESS_IDS = None
 
 
 class _WordIds(dict[str, int]):
@@ -57,10 +47,16 @@ class _WordIds(dict[str, int]):
     def __init__(self, vocab: dict[str, int]) -> None:
         super().__init__({_END: _END_ID})
         self.vocab = vocab
+        self.terms: list[str] = list(vocab)  # term id -> term
 
     def __missing__(self, word: str) -> int:
-        term = _term(word)
-        found = _NOT_WORD if term is None else self.vocab.setdefault(term, len(self.vocab))
+        term = term_of(word)
+        if term is None:
+            found = _NOT_WORD
+        else:
+            found = self.vocab.setdefault(term, len(self.vocab))
+            if found == len(self.terms):
+                self.terms.append(term)
         self[word] = found
         return found
 
@@ -157,6 +153,34 @@ class TermIds:
         terms = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.int32)
         lengths = np.concatenate(self._lengths) if self._lengths else np.empty(0, np.int32)
         return terms, lengths
+
+
+_PROCESS_IDS: TermIds | None = None  # this process's words, for every task_terms call
+
+
+def task_terms(texts: Sequence[str]) -> TermIds:
+    """The terms of ``texts``, numbered by first sight within them (so by content alone).
+
+    For a worker that tokenizes one run of passages after another: words it has
+    seen in earlier runs are not looked up again (a large corpus has millions of
+    distinct words, and each costs a stemming).
+    """
+    global _PROCESS_IDS
+    if _PROCESS_IDS is None:
+        _PROCESS_IDS = TermIds()
+    process = _PROCESS_IDS
+    process.add_texts(texts)
+    ids, lengths = process._chunks.pop(), process._lengths.pop()
+    unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # unique ids in order of first sight
+    rank = np.empty(order.shape[0], dtype=np.int32)
+    rank[order] = np.arange(order.shape[0], dtype=np.int32)
+    local = TermIds()
+    terms = process._word_ids.terms
+    local.vocab.update((terms[term], i) for i, term in enumerate(unique[order].tolist()))
+    local._chunks.append(rank[inverse.reshape(-1)] if ids.size else ids)
+    local._lengths.append(lengths)
+    return local
 
 
 # --- parallel tokenization ---------------------------------------------------
