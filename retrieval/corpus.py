@@ -85,9 +85,13 @@ class ArticleFile:
     """One article file as listed: where it is, and its size and mtime from that listing."""
 
     relative: str  # relative to the corpus folder, forward slashes
-    path: Path
+    location: str  # the path as the OS gave it (a Path is made only when asked for)
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 def scan_article_files(folder: Path) -> list[ArticleFile]:
@@ -115,9 +119,7 @@ def scan_article_files(folder: Path) -> list[ArticleFile]:
                 elif name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
                     stat = entry.stat()
                     found.append(
-                        ArticleFile(
-                            f"{prefix}{name}", Path(entry.path), stat.st_size, stat.st_mtime_ns
-                        )
+                        ArticleFile(f"{prefix}{name}", entry.path, stat.st_size, stat.st_mtime_ns)
                     )
             except OSError:
                 continue

@@ -269,10 +269,7 @@ class PassageStore(Sequence[Passage]):
     def load(cls, directory: Path, folder: Path) -> Corpus:
         """The saved corpus, its texts memory-mapped; raises ValueError when inconsistent."""
         catalogue: dict[str, Any] = json.loads((directory / "catalogue.json").read_text("utf-8"))
-        sources = [
-            Source(**{**raw, "extra": tuple(tuple(pair) for pair in raw.get("extra", ()))})
-            for raw in catalogue["sources"]
-        ]
+        sources = [_source(raw) for raw in catalogue["sources"]]
         offsets = np.load(directory / "offsets.npy", mmap_mode="r")
         meta = np.load(directory / "meta.npy", mmap_mode="r")
         size = (directory / "texts.bin").stat().st_size
@@ -286,6 +283,11 @@ class PassageStore(Sequence[Passage]):
         store = cls(sources, catalogue["sections"], blob, offsets, meta)
         problems = tuple(LoadProblem(**raw) for raw in catalogue["problems"])
         return Corpus(folder, store.sources, store, problems)
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    extra = raw.pop("extra", None)
+    return Source(**raw, extra=tuple(map(tuple, extra))) if extra else Source(**raw)
 
 
 STORE_VERSION = "1"

@@ -27,7 +27,6 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from retrieval.bm25 import okapi_idf
 from retrieval.fastbm25 import kernels
@@ -132,6 +131,8 @@ class FastBM25:
     @classmethod
     def _from_ids(cls, ids: TermIds, *, k1: float, b: float, epsilon: float) -> FastBM25:
         """Term frequencies by sparse COO->CSR (duplicates summed in C), then BM25 per posting."""
+        from scipy import sparse  # only to build: a start that loads an index skips ~0.4 s
+
         terms, doc_len = ids.arrays()
         n_docs = int(doc_len.shape[0])
         docs = np.repeat(np.arange(n_docs, dtype=np.int32), doc_len)
@@ -311,7 +312,7 @@ class FastBM25:
                 raise ValueError(f"{name}.npy in {path} does not match its header")
         if len(tokens) != n_terms or int(arrays["indptr"][-1]) != nnz:
             raise ValueError(f"inconsistent index files in {path}")
-        vocab = {token: i for i, token in enumerate(tokens)}
+        vocab = dict(zip(tokens, range(len(tokens)), strict=True))
         index = cls(
             vocab,
             arrays,
