@@ -270,11 +270,12 @@ class PassageStore(Sequence[Passage]):
         """The saved corpus, its texts memory-mapped; raises ValueError when inconsistent."""
         catalogue: dict[str, Any] = json.loads((directory / "catalogue.json").read_text("utf-8"))
         sources = [_source(raw) for raw in catalogue["sources"]]
-        offsets = np.load(directory / "offsets.npy", mmap_mode="r")
-        meta = np.load(directory / "meta.npy", mmap_mode="r")
+        # Plain arrays over the mapped files: np.memmap's indexing runs Python code per lookup.
+        offsets = np.asarray(np.load(directory / "offsets.npy", mmap_mode="r"))
+        meta = np.asarray(np.load(directory / "meta.npy", mmap_mode="r"))
         size = (directory / "texts.bin").stat().st_size
         blob = (
-            np.memmap(directory / "texts.bin", dtype=np.uint8, mode="r")
+            np.asarray(np.memmap(directory / "texts.bin", dtype=np.uint8, mode="r"))
             if size
             else np.zeros(0, dtype=np.uint8)
         )

@@ -166,7 +166,8 @@ def test_save_load_roundtrip(tmp_path, synthetic: list[list[str]]) -> None:  # t
     fast = FastBM25.build(synthetic[:500])
     fast.save(tmp_path / "ix")
     loaded = FastBM25.load(tmp_path / "ix", mmap=True)
-    assert isinstance(loaded.scores, np.memmap)
+    assert isinstance(loaded.scores.base, np.memmap)  # a plain array over the mapped file
+    assert not loaded.scores.flags.writeable
     for query in content_queries(synthetic[:500], 20, seed=7):
         assert loaded.top(query, 10) == fast.top(query, 10)
     assert loaded.idf("zzz-unknown") == fast.idf("zzz-unknown")

@@ -294,7 +294,10 @@ class FastBM25:
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported index format {meta.get('format')!r} in {path}")
         mode: Any = "r" if mmap else None
-        arrays = {name: np.load(path / f"{name}.npy", mmap_mode=mode) for name in _ARRAYS}
+        # Plain arrays over the mapped files: np.memmap's indexing runs Python code per lookup.
+        arrays = {
+            name: np.asarray(np.load(path / f"{name}.npy", mmap_mode=mode)) for name in _ARRAYS
+        }
         tokens = json.loads((path / "vocab.json").read_text("utf-8"))
         n_terms, nnz, n_docs = meta["n_terms"], meta["nnz"], meta["n_docs"]
         expected = {
