@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -291,25 +292,22 @@ def check_in_background(directory: Path) -> threading.Thread:
     return _in_background(f"verify {directory.name}", run)
 
 
-def start_loading_kernels() -> threading.Thread:
-    """Import numba and load FastBM25's compiled kernel in the background (~1 s of start-up).
+def start_loading_kernels() -> None:
+    """Import numba and load FastBM25's compiled kernels in the background (~1 s of start-up).
 
-    Call it before the saved files are listed and checked: most of that waits on
-    the disk and on hashing, which release the GIL.
+    Until they are loaded, queries use the numpy kernel (``retrieval.fastbm25.compiled``).
     """
+    from retrieval.fastbm25 import compiled
 
-    def run() -> None:
-        from retrieval.fastbm25 import kernels
-
-        kernels.warm_up()
-
-    return _in_background("load FastBM25 kernels", run)
+    compiled.start_loading()
 
 
 def wait_for_background_work() -> None:
     """Wait for the checks and loads started so far: before forking, in tests, in tools."""
     for thread in list(_background):
         thread.join()
+    if "retrieval.fastbm25.compiled" in sys.modules:
+        sys.modules["retrieval.fastbm25.compiled"].wait()
 
 
 def write_atomically(
@@ -534,5 +532,5 @@ def load_or_build_fast(
         save=FastBM25.save,
         load=load,
     )
-    index.warm_up()
+    index.warm_up(wait=False)  # queries use numpy until the compiled kernels are loaded
     return index, status

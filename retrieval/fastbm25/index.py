@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.bm25 import okapi_idf
-from retrieval.fastbm25 import kernels
+from retrieval.fastbm25 import compiled
 from retrieval.fastbm25.bulk import CHUNK, TermIds, batched, tokenize_parallel
+from retrieval.fastbm25.numpy_kernel import top_k_numpy
 
 FORMAT_VERSION: Final = 2
 META_FILE: Final = "fastbm25.json"
@@ -221,15 +222,24 @@ class FastBM25:
         if rows.size == 0:
             return []
         strategy = self.strategy
-        if strategy == "auto":
-            strategy = "maxscore" if kernels.HAVE_NUMBA else "numpy"
-        if strategy == "maxscore":
+        kernels = compiled.ready()
+        if (
+            kernels is None
+            and strategy != "numpy"
+            and (strategy != "auto" or not compiled.loading())
+        ):
+            kernels = compiled.load_now()  # nobody is loading them: load them now
+        if strategy == "auto":  # numpy while the compiled kernels load: the same ranking
+            strategy = "maxscore" if kernels is not None and kernels.HAVE_NUMBA else "numpy"
+        if strategy == "maxscore" and kernels is not None:
             bounds = weights.astype(np.float64) * self.term_max[rows]
             ids, vals = kernels.top_k_maxscore(
                 self.indptr, self.doc_ids, self.scores, rows, weights, bounds, k
             )
         else:
-            kernel = kernels.top_k_exhaustive if strategy == "exhaustive" else kernels.top_k_numpy
+            kernel = top_k_numpy
+            if strategy == "exhaustive" and kernels is not None:
+                kernel = kernels.top_k_exhaustive
             ids, vals = kernel(
                 self.indptr, self.doc_ids, self.scores, rows, weights, self._buffer(), k
             )
@@ -247,9 +257,15 @@ class FastBM25:
         lo, hi = int(self.doc_offsets[index]), int(self.doc_offsets[index + 1])
         return list(map(self._term_list.__getitem__, self.doc_terms[lo:hi].tolist()))
 
-    def warm_up(self) -> None:
-        """Load the compiled query kernel now (~0.3 s once per process), not on the first question."""
-        if self.n_docs and self.vocab:
+    def warm_up(self, *, wait: bool = True) -> None:
+        """Load the compiled query kernel (~0.5-1 s once per process), not on the first question.
+
+        Without ``wait`` it loads in the background (``compiled.start_loading``) and
+        queries use the numpy kernel until it is ready.
+        """
+        if not wait:
+            compiled.start_loading()
+        elif self.n_docs and self.vocab:
             self.top([next(iter(self.vocab))], 1)
 
     def scores_for(self, query: Sequence[str]) -> npt.NDArray[np.float32]:
