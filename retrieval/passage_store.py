@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
@@ -414,8 +415,14 @@ def parse_store(
     wait_for_background_work()  # no thread may run while the pool forks
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
-        futures: list[Future[StoreRows]] = [pool.submit(parse_rows, folder, run) for run in tasks]
-        return StoreRows.merge(_in_order(runs, (f.result() for f in futures), reusable))
+        futures = deque(pool.submit(parse_rows, folder, run) for run in tasks)
+        return StoreRows.merge(_in_order(runs, _results(futures), reusable))
+
+
+def _results(futures: deque[Future[StoreRows]]) -> Iterator[StoreRows]:
+    """Each task's rows in order, each future dropped once read (it holds its rows)."""
+    while futures:
+        yield futures.popleft().result()
 
 
 def _in_order(
