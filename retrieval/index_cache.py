@@ -510,7 +510,10 @@ def load_or_build_fast(
     def build() -> FastBM25:
         ids = terms() if terms is not None else None
         if ids is not None and ids.n_passages == n_passages:
-            return FastBM25.build_from_terms(ids, k1=k1, b=b, epsilon=epsilon)
+            started = time.perf_counter()
+            index = FastBM25.build_from_terms(ids, k1=k1, b=b, epsilon=epsilon)
+            log.info("Index built from the parse's terms in %.1fs", time.perf_counter() - started)
+            return index
         return FastBM25.build_from_texts(
             texts(), k1=k1, b=b, epsilon=epsilon, progress=progress,
             workers=workers,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -336,7 +337,14 @@ def load_corpus_cached(
         built_terms: list[TermIds] = []
 
         def build() -> StoreRows:
+            started = time.perf_counter()
             rows = parse_store(folder, stamps, previous, version=full_version, workers=workers)
+            log.info(
+                "Parsed %d articles into %d passages in %.1fs",
+                len(stamps),
+                len(rows.lengths),
+                time.perf_counter() - started,
+            )
             if rows.terms is not None:
                 built_terms.append(rows.terms)
                 rows.terms = None

@@ -244,3 +244,11 @@ def test_damage_between_samples_is_caught_in_the_background_and_rebuilt(
     index_cache.wait_for_background_work()
     assert saved.run()[1] is CacheStatus.LOADED
     index_cache.wait_for_background_work()
+
+
+def test_terms_of_words_is_term_of() -> None:
+    from retrieval.tokenize import term_of, terms_of_words
+
+    words = [word for text in TRICKY for word in WORD.findall(text)]
+    words += ["The", "it's", "IT'S", "'s", "ﬁnance", "İstanbul", "`", "a`b", "Ceasefires", "U2"]
+    assert terms_of_words(words) == [term_of(word) for word in words]

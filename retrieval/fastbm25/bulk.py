@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.tokenize import WORD, term_of
+from retrieval.tokenize import WORD, term_of, terms_of_words
 
 T = TypeVar("T")
 CHUNK = 20_000  # passages per batch: bounds the memory of the word lists
@@ -48,6 +48,18 @@ class _WordIds(dict[str, int]):
         super().__init__({_END: _END_ID})
         self.vocab = vocab
         self.terms: list[str] = list(vocab)  # term id -> term
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Work out the unseen ones of ``words`` (distinct, in order of first sight) at once."""
+        new = [word for word in words if word not in self]
+        vocab, terms = self.vocab, self.terms
+        for word, term in zip(new, terms_of_words(new), strict=True):
+            if term is None:
+                self[word] = _NOT_WORD
+            else:
+                found = self[word] = vocab.setdefault(term, len(vocab))
+                if found == len(terms):
+                    terms.append(term)
 
     def __missing__(self, word: str) -> int:
         term = term_of(word)
@@ -118,6 +130,7 @@ class TermIds:
     def add_texts(self, batch: Sequence[str]) -> None:
         """Tokenize and add passage texts (term ids numbered in order of first sight)."""
         flat = batch_words(batch)
+        self._word_ids.learn(dict.fromkeys(flat))
         ids = np.fromiter(map(self._word_ids.__getitem__, flat), np.int32, count=len(flat))
         ends = ids == _END_ID
         passage = np.cumsum(ends) - ends  # each word's passage: the ends before it
