@@ -35,7 +35,7 @@ from retrieval.corpus import (
     read_article,
     scan_article_files,
 )
-from retrieval.fastbm25.bulk import TermIds, forget_words, task_terms
+from retrieval.fastbm25.bulk import LocalTerms, TermIds, forget_words, task_terms
 from retrieval.models import Passage, Source
 
 if TYPE_CHECKING:
@@ -61,8 +61,10 @@ class StoreRows:
     blobs: list[bytes]  # the passages' UTF-8 texts, sentences joined by SENTENCE_SEPARATOR
     lengths: npt.NDArray[np.int64]  # bytes of each passage
     meta: npt.NDArray[np.int32]
-    # The passages' index terms, tokenized while their text is at hand (``with_terms``):
-    # after ``merge``, ids into one vocabulary, for the index to be built without
+    # The passages' index terms, tokenized while their text is at hand (``with_terms``),
+    # numbered within these rows ...
+    local_terms: LocalTerms | None = None
+    # ... and after ``merge``, in one vocabulary, for the index to be built without
     # reading and tokenizing the texts again. None when some rows lack them.
     terms: TermIds | None = None
 
@@ -89,7 +91,7 @@ class StoreRows:
             part = int(passage.id.rpartition(".")[2])
             rows.append((source_of_file[passage.source.file], passage.paragraph, part, section))
         # The separator is not a word character: the same terms as ``text``.
-        terms = task_terms(raw) if with_terms else None
+        local_terms = task_terms(raw) if with_terms else None
         return cls(
             sources=list(sources),
             problems=list(problems),
@@ -97,7 +99,7 @@ class StoreRows:
             blobs=[b"".join(texts)],
             lengths=np.fromiter(map(len, texts), np.int64, count=len(texts)),
             meta=np.array(rows, dtype=np.int32).reshape(len(rows), 4),
-            terms=terms,
+            local_terms=local_terms,
         )
 
     @classmethod
@@ -108,8 +110,8 @@ class StoreRows:
         lengths, metas = [], []
         terms: TermIds | None = TermIds()
         for part in parts:
-            if terms is not None and part.terms is not None:
-                terms.add_merged(part.terms)
+            if terms is not None and part.local_terms is not None:
+                terms.add_local(*part.local_terms)
             else:
                 terms = None
             meta = part.meta.copy()

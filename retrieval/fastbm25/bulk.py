@@ -16,7 +16,7 @@ import multiprocessing
 import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, filterfalse, islice
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -156,11 +156,6 @@ class TermIds:
     def n_passages(self) -> int:
         return sum(int(lengths.shape[0]) for lengths in self._lengths)
 
-    def add_merged(self, other: TermIds) -> None:
-        """Add the passages of another TermIds (a worker's), after these."""
-        terms, lengths = other.arrays()
-        self.add_local(sorted(other.vocab, key=other.vocab.__getitem__), terms, lengths)
-
     def arrays(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         """(term id of every token in corpus order, number of tokens of each passage)."""
         terms = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.int32)
@@ -171,7 +166,15 @@ class TermIds:
 _PROCESS_IDS: TermIds | None = None  # this process's words, for every task_terms call
 
 
-def task_terms(texts: Sequence[str]) -> TermIds:
+class LocalTerms(NamedTuple):
+    """A run of passages' term ids, numbered within the run: what a parsing worker sends back."""
+
+    vocab: list[str]  # term id -> term
+    terms: npt.NDArray[np.int32]
+    lengths: npt.NDArray[np.int32]
+
+
+def task_terms(texts: Sequence[str]) -> LocalTerms:
     """The terms of ``texts``, numbered by first sight within them (so by content alone).
 
     For a worker that tokenizes one run of passages after another: words it has
@@ -188,12 +191,12 @@ def task_terms(texts: Sequence[str]) -> TermIds:
     order = np.argsort(first, kind="stable")  # unique ids in order of first sight
     rank = np.empty(order.shape[0], dtype=np.int32)
     rank[order] = np.arange(order.shape[0], dtype=np.int32)
-    local = TermIds()
     terms = process._word_ids.terms
-    local.vocab.update((terms[term], i) for i, term in enumerate(unique[order].tolist()))
-    local._chunks.append(rank[inverse.reshape(-1)] if ids.size else ids)
-    local._lengths.append(lengths)
-    return local
+    return LocalTerms(
+        vocab=list(map(terms.__getitem__, unique[order].tolist())),
+        terms=rank[inverse.reshape(-1)] if ids.size else ids,
+        lengths=lengths,
+    )
 
 
 # --- parallel tokenization ---------------------------------------------------
