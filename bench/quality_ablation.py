@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from retrieval import evaluation
@@ -54,7 +55,7 @@ def main() -> None:
     for name, change in STEPS:
         settings = replace(settings, **change)  # type: ignore[arg-type]
         engine = Engine(corpus, settings)
-        report = evaluation.evaluate(lambda q, e=engine: e.answer(q, top_k=3), questions).to_json()
+        report = evaluation.evaluate(partial(engine.answer, top_k=3), questions).to_json()
         print(f"{name:40} " + " ".join(f"{report[c]:12.3f}" for c in COLUMNS))
 
 

@@ -321,14 +321,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build (or check) the saved index, so that the bot starts without building it."""
     started = time.perf_counter()
-    corpus, passages_status = load_corpus_cached(settings.corpus_dir, version=INDEX_VERSION)
+    workers = os.cpu_count() or 1
+    corpus, passages_status = load_corpus_cached(
+        settings.corpus_dir, version=INDEX_VERSION, workers=workers
+    )
     for problem in corpus.problems:
         print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
     if not corpus.passages:
         print(f"seedbot: no passages to index in {settings.corpus_dir}", file=sys.stderr)
         return 1
     engine_settings = replace(settings.engine_settings(), engine="fast", save_index=True)
-    engine = Engine(corpus, engine_settings, progress=True, workers=os.cpu_count() or 1)
+    engine = Engine(corpus, engine_settings, progress=True, workers=workers)
     print(
         f"Index of {len(corpus.passages):,} passages from {len(corpus.sources):,} articles "
         f"{engine.index_status} in {time.perf_counter() - started:.1f}s "

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import yaml
@@ -21,6 +21,9 @@ from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, ur
 from retrieval.models import Passage, Source
 from retrieval.passages import make_passages
 from retrieval.text import clean_line, fold
+
+if TYPE_CHECKING:
+    from retrieval.index_cache import FileStamp
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +75,61 @@ class Corpus:
     sources: tuple[Source, ...] = ()
     passages: Sequence[Passage] = ()  # a tuple, or a saved PassageStore read on demand
     problems: tuple[LoadProblem, ...] = field(default=())
+    # The article files' fingerprint stamps when a saved store gave the corpus: the index
+    # reuses them instead of listing and hashing the files again.
+    stamps: tuple[FileStamp, ...] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """One article file as listed: where it is, and its size and mtime from that listing."""
+
+    relative: str  # relative to the corpus folder, forward slashes
+    location: str  # the path as the OS gave it (a Path is made only when asked for)
+    size: int
+    mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+
+def scan_article_files(folder: Path) -> list[ArticleFile]:
+    """The article files under ``folder`` with their stat, in a stable order.
+
+    One ``scandir`` walk and one ``stat`` per file: the passage store and the index
+    share this listing (and the fingerprint made from it) instead of each listing again.
+    Hidden files and folders are skipped; symbolic links to files are followed.
+    """
+    found: list[ArticleFile] = []
+    pending = [(str(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{name}/"))
+                elif name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
+                    stat = entry.stat()
+                    found.append(
+                        ArticleFile(f"{prefix}{name}", entry.path, stat.st_size, stat.st_mtime_ns)
+                    )
+            except OSError:
+                continue
+    found.sort(key=lambda file: file.relative)
+    return found
 
 
 def article_files(folder: Path) -> list[Path]:
     """The article files under ``folder``, in a stable order; hidden files and folders skipped."""
-    found: list[tuple[str, Path]] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
-        for name in names:
-            if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES):
-                relative = name if prefix == "." else f"{prefix}/{name}"
-                path = Path(root, name)
-                if path.is_file():
-                    found.append((relative, path))
-    return [path for _, path in sorted(found)]
+    return [file.path for file in scan_article_files(folder)]
 
 
 def load_corpus(folder: Path | str) -> Corpus:
@@ -168,7 +211,13 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     source = replace(source, extra=extra)
     passages = make_passages(source, paragraphs)
     source = replace(source, passages=len(passages))
-    return Article(source, tuple(replace(passage, source=source) for passage in passages))
+    return Article(  # the constructor, not dataclasses.replace: ~3x faster per passage
+        source,
+        tuple(
+            Passage(passage.id, source, passage.paragraph, passage.sentences, passage.section)
+            for passage in passages
+        ),
+    )
 
 
 def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:

@@ -18,11 +18,11 @@ import numpy as np
 from retrieval import messages
 from retrieval.aliases import load_aliases
 from retrieval.bm25 import OkapiScorer, Scorer
-from retrieval.corpus import Corpus, article_files, load_corpus
+from retrieval.corpus import Corpus, article_files, load_corpus, scan_article_files
 from retrieval.excerpts import choose_excerpt
-from retrieval.index_cache import CACHE_DIRNAME
+from retrieval.index_cache import CACHE_DIRNAME, start_loading_kernels
 from retrieval.models import Answer, Passage, Result, Source
-from retrieval.passage_store import PassageStore, load_corpus_cached
+from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.rerank import favour_answer_type, rerank
@@ -77,10 +77,21 @@ class Engine:
     def from_folder(
         cls, folder: Path | str, settings: EngineSettings | None = None, **options: Any
     ) -> Engine:
-        """Load and index a folder; large corpora come from their saved passage store."""
+        """Load and index a folder; large corpora come from their saved passage store.
+
+        The folder is listed once; the store and the index share that listing and
+        its fingerprint. For a large corpus, numba loads in the background meanwhile.
+        """
         settings = settings or EngineSettings()
         if settings.save_index:
-            corpus, status = load_corpus_cached(folder, version=INDEX_VERSION)
+            folder = Path(folder)
+            files = scan_article_files(folder) if folder.is_dir() else None
+            large = files is not None and sum(f.size for f in files) >= CACHE_MIN_BYTES
+            if large and settings.engine != "bm25okapi":
+                start_loading_kernels()
+            corpus, status = load_corpus_cached(
+                folder, version=INDEX_VERSION, files=files, workers=options.get("workers", 1)
+            )
             if status:
                 log.info("Passages %s from %s", status, folder)
         else:
@@ -103,6 +114,7 @@ class Engine:
     def _fast_scorer(self, *, progress: bool, workers: int) -> Scorer:
         """FastBM25, loaded from the corpus folder's saved index when it is sound."""
         from retrieval.fastbm25 import FastBM25  # numba loads only when needed
+        from retrieval.fastbm25.bulk import TermIds
         from retrieval.index_cache import load_or_build_fast
 
         s = self.settings
@@ -110,12 +122,19 @@ class Engine:
         def texts() -> list[str]:  # only when the index must be built
             return list(self._all_texts())
 
+        def terms() -> TermIds | None:  # tokenized while a store was just built, if it was
+            passages = self.corpus.passages
+            return passages.take_terms() if isinstance(passages, PassageStore) else None
+
         if s.save_index:
             try:
+                stamps = self.corpus.stamps  # the store's: the files are not listed again
                 scorer, status = load_or_build_fast(
                     self.corpus.folder,
-                    files=article_files(self.corpus.folder),
+                    files=article_files(self.corpus.folder) if stamps is None else (),
+                    stamps=stamps,
                     texts=texts,
+                    terms=terms,
                     n_passages=len(self.corpus.passages),
                     version=INDEX_VERSION,
                     k1=s.k1,

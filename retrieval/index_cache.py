@@ -11,7 +11,12 @@ never be used. So:
   trigger a rebuild but any edit does;
 * a saved index lives in ``<corpus>/.seedbot-index/<digest>/`` with a
   ``manifest.json`` that records the fingerprint and the size and SHA-256 of
-  every file written; loading re-checks them all and rebuilds on any mismatch;
+  every file written. Loading checks every size, the whole checksum of small
+  files and a checksum of samples (head, tail and evenly spaced blocks) of
+  large ones, and rebuilds on any mismatch; the whole checksum of the large
+  files is then verified in a background thread, and a generation that fails
+  it loses its manifest, so the next start rebuilds it (hashing a million
+  passages' files on every start took ~1 s);
 * indexes are written to a temporary folder beside the final one and renamed
   into place, so a crash leaves either the old index or the new one, never a
   mix; older generations are removed after a successful build.
@@ -23,21 +28,27 @@ BM25's IDF is global, so the postings themselves are always rebuilt as a whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 if TYPE_CHECKING:
+    from retrieval.corpus import ArticleFile
     from retrieval.fastbm25 import FastBM25
+    from retrieval.fastbm25.bulk import TermIds
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +58,13 @@ FILES_DIRNAME: Final = "files"  # FileMemo entries, shared by every generation
 PASSAGES_DIRNAME: Final = "passages"  # the saved passage store (retrieval.passage_store)
 CACHE_FORMAT: Final = 1
 _TMP_PREFIX: Final = "tmp-"
-_HASH_CHUNK: Final = 1 << 20
+FULL_CHECK_BYTES: Final = 8 << 20  # files up to this size are checksummed whole on load
+_SAMPLE_BYTES: Final = 256 << 10  # head and tail of a larger file, checksummed on load ...
+_SAMPLE_BLOCKS: Final = 64  # ... with this many evenly spaced blocks between them
+_SAMPLE_BLOCK_BYTES: Final = 4096
 
 T = TypeVar("T")
+B = TypeVar("B")  # what a build makes and saves; loading gives a T
 
 
 class CacheStatus(Enum):
@@ -73,7 +88,7 @@ class Fingerprint:
     version: str
     files: tuple[FileStamp, ...]
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of the version and each file's path, size and content hash (not mtimes)."""
         h = hashlib.sha256(f"seedbot-index/{CACHE_FORMAT}\0{self.version}\0".encode())
@@ -115,60 +130,184 @@ def fingerprint(
     named = sorted((_relative(path, folder), path) for path in files)
     for relative, path in named:
         stat = path.stat()
-        old = known.get(relative)
-        if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
-            digest = old.sha256
-        else:
-            digest = file_sha256(path)
-        stamps.append(FileStamp(relative, stat.st_size, stat.st_mtime_ns, digest))
+        stamps.append(_stamp(relative, path, stat.st_size, stat.st_mtime_ns, known.get(relative)))
     return Fingerprint(version, tuple(stamps))
+
+
+def stamp_files(
+    files: Sequence[ArticleFile], previous: Fingerprint | None = None
+) -> tuple[FileStamp, ...]:
+    """Stamps of listed files (``retrieval.corpus.scan_article_files``), without stat-ing again.
+
+    Hashes from ``previous`` are reused where size and mtime match.
+    """
+    known = {stamp.path: stamp for stamp in previous.files} if previous else {}
+    return tuple(
+        _stamp(file.relative, file.location, file.size, file.mtime_ns, known.get(file.relative))
+        for file in sorted(files, key=lambda file: file.relative)
+    )
+
+
+def _stamp(
+    relative: str, path: Path | str, size: int, mtime_ns: int, old: FileStamp | None
+) -> FileStamp:
+    if old is not None and old.size == size and old.mtime_ns == mtime_ns:
+        return FileStamp(relative, size, mtime_ns, old.sha256)
+    return FileStamp(relative, size, mtime_ns, file_sha256(Path(path)))
 
 
 # --------------------------------------------------------------- manifests
 def _artifacts(directory: Path) -> dict[str, dict[str, Any]]:
-    """Size and SHA-256 of every file under ``directory`` except the manifest."""
+    """Size, SHA-256 and (for large files) sample checksum of every file but the manifest."""
     found = {}
     for path in sorted(directory.rglob("*")):
         if path.is_file() and path.name != MANIFEST:
-            found[path.relative_to(directory).as_posix()] = {
-                "size": path.stat().st_size,
-                "sha256": file_sha256(path),
-            }
+            size = path.stat().st_size
+            info: dict[str, Any] = {"size": size, "sha256": file_sha256(path)}
+            if size > FULL_CHECK_BYTES:
+                layout = [_SAMPLE_BYTES, _SAMPLE_BLOCKS, _SAMPLE_BLOCK_BYTES]
+                info["sample_layout"] = layout
+                info["sample_sha256"] = sample_sha256(path, size, *layout)
+            found[path.relative_to(directory).as_posix()] = info
     return found
 
 
-def verify(directory: Path, expected: Fingerprint | None = None) -> str | None:
-    """Why the saved index in ``directory`` must not be used, or None when it is sound.
+def sample_sha256(path: Path, size: int, edge: int, blocks: int, block: int) -> str:
+    """SHA-256 of a large file's head, tail and evenly spaced blocks: a check in milliseconds.
 
-    Checks the manifest, the fingerprint it was built for, and the size and
-    checksum of every file it lists (and that no listed file is missing).
+    It catches a truncated, extended, zeroed or overwritten file and most partial
+    damage; the whole checksum, checked in the background, catches the rest.
     """
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        h.update(handle.read(edge))
+        step = max((size - 2 * edge) // (blocks + 1), block)
+        for position in range(edge + step, size - edge, step):
+            handle.seek(position)
+            h.update(handle.read(block))
+        handle.seek(max(size - edge, 0))
+        h.update(handle.read(edge))
+    return h.hexdigest()
+
+
+_manifests: dict[tuple[str, int, int], Any] = {}  # the last manifests read, by path and stat
+
+
+def _read_manifest(directory: Path) -> dict[str, Any] | str:
+    """The parsed manifest, or why there is none usable.
+
+    A start reads the same manifest (1.5 MB at 10,000 articles) for the previous
+    generation's hashes and to verify it: it is parsed once.
+    """
+    path = directory / MANIFEST
     try:
-        manifest = json.loads((directory / MANIFEST).read_text("utf-8"))
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        manifest = _manifests.get(key)
+        if manifest is None:
+            manifest = json.loads(path.read_text("utf-8"))
+            if len(_manifests) >= 4:
+                _manifests.clear()
+            _manifests[key] = manifest
     except (OSError, ValueError) as error:
         return f"no readable manifest ({error})"
     if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
         return "manifest of another format"
+    return manifest
+
+
+def verify(
+    directory: Path, expected: Fingerprint | None = None, *, full: bool = True
+) -> str | None:
+    """Why the saved index in ``directory`` must not be used, or None when it is sound.
+
+    Checks the manifest, the fingerprint it was built for, and the size of every
+    file it lists (and that none is missing). With ``full`` every file's whole
+    checksum is compared; without, only files up to ``FULL_CHECK_BYTES`` are, and
+    larger ones by their sample checksum (``sample_sha256``).
+    """
+    manifest = _read_manifest(directory)
+    if isinstance(manifest, str):
+        return manifest
     if expected is not None:
-        try:
-            built_for = Fingerprint.from_json(manifest["fingerprint"])
-        except (KeyError, TypeError, ValueError):
-            return "manifest without a valid fingerprint"
-        if built_for.digest != expected.digest:
+        digest = manifest.get("digest")  # written since; older manifests: worked out
+        if not isinstance(digest, str):
+            try:
+                digest = Fingerprint.from_json(manifest["fingerprint"]).digest
+            except (KeyError, TypeError, ValueError):
+                return "manifest without a valid fingerprint"
+        if digest != expected.digest:
             return "built for other articles or settings"
-    listed = manifest.get("artifacts")
+    return _check_artifacts(directory, manifest.get("artifacts"), full=full)
+
+
+def _check_artifacts(directory: Path, listed: Any, *, full: bool) -> str | None:
     if not isinstance(listed, dict) or not listed:
         return "manifest lists no files"
     for name, info in listed.items():
         path = directory / name
         try:
-            if path.stat().st_size != info["size"]:
+            size = path.stat().st_size
+            if size != info["size"]:
                 return f"{name} has the wrong size"
-            if file_sha256(path) != info["sha256"]:
+            if full or "sample_sha256" not in info:
+                if file_sha256(path) != info["sha256"]:
+                    return f"{name} is damaged (checksum mismatch)"
+            elif sample_sha256(path, size, *info["sample_layout"]) != info["sample_sha256"]:
                 return f"{name} is damaged (checksum mismatch)"
         except OSError:
             return f"{name} is missing"
+        except (KeyError, TypeError, ValueError):
+            return "manifest of another format"
     return None
+
+
+_background: list[threading.Thread] = []
+
+
+def _in_background(name: str, work: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    _background[:] = [other for other in _background if other.is_alive()] + [thread]
+    return thread
+
+
+def check_in_background(directory: Path) -> threading.Thread:
+    """Verify every file's whole checksum in a daemon thread (hashing releases the GIL).
+
+    A generation that fails loses its manifest, so the next start rebuilds it.
+    """
+
+    def run() -> None:
+        # Linux threads have their own priority: yield the cores to the start and answers.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        problem = verify(directory, full=True)
+        if problem is None or not (directory / MANIFEST).exists():
+            return  # sound, or removed meanwhile (a newer generation replaced it)
+        if "damaged" in problem or "wrong size" in problem:
+            log.error("Saved index %s is damaged: %s; it will be rebuilt", directory, problem)
+            (directory / MANIFEST).unlink(missing_ok=True)
+
+    return _in_background(f"verify {directory.name}", run)
+
+
+def start_loading_kernels() -> None:
+    """Import numba and load FastBM25's compiled kernels in the background (~1 s of start-up).
+
+    Until they are loaded, queries use the numpy kernel (``retrieval.fastbm25.compiled``).
+    """
+    from retrieval.fastbm25 import compiled
+
+    compiled.start_loading()
+
+
+def wait_for_background_work() -> None:
+    """Wait for the checks and loads started so far: before forking, in tests, in tools."""
+    for thread in list(_background):
+        thread.join()
+    if "retrieval.fastbm25.compiled" in sys.modules:
+        sys.modules["retrieval.fastbm25.compiled"].wait()
 
 
 def write_atomically(
@@ -185,6 +324,7 @@ def write_atomically(
         manifest = {
             "format": CACHE_FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "digest": fingerprint.digest,
             "fingerprint": fingerprint.to_json(),
             "artifacts": _artifacts(tmp),
         }
@@ -202,15 +342,24 @@ def write_atomically(
         raise
 
 
-def _latest_fingerprint(root: Path) -> Fingerprint | None:
-    """The fingerprint of the newest finished generation, to reuse its file hashes."""
+def latest_generation(root: Path) -> tuple[Path, Fingerprint] | None:
+    """The newest finished generation under ``root`` and its fingerprint (to reuse its hashes)."""
+    if not root.is_dir():
+        return None
     manifests = sorted(root.glob(f"*/{MANIFEST}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in manifests:
+        manifest = _read_manifest(path.parent)
         try:
-            return Fingerprint.from_json(json.loads(path.read_text("utf-8"))["fingerprint"])
-        except (OSError, ValueError, KeyError, TypeError):
+            if isinstance(manifest, dict):
+                return path.parent, Fingerprint.from_json(manifest["fingerprint"])
+        except (ValueError, KeyError, TypeError):
             continue
     return None
+
+
+def _latest_fingerprint(root: Path) -> Fingerprint | None:
+    latest = latest_generation(root)
+    return latest[1] if latest else None
 
 
 def _remove_others(root: Path, keep: str) -> None:
@@ -226,43 +375,52 @@ def _remove_others(root: Path, keep: str) -> None:
 def load_or_build(
     folder: Path | str,
     *,
-    files: Sequence[Path],
+    files: Sequence[Path] = (),
+    stamps: Sequence[FileStamp] | None = None,
     version: str,
-    build: Callable[[], T],
-    save: Callable[[T, Path], None],
+    build: Callable[[], B],
+    save: Callable[[B, Path], None],
     load: Callable[[Path], T],
     cache_root: Path | None = None,
 ) -> tuple[T, CacheStatus]:
     """The index for ``files`` under ``folder``: loaded when a sound one is saved, else built.
 
+    ``stamps`` (from ``stamp_files``) stand for ``files`` when the caller has them
+    already, so that the files are not listed and hashed again.
     ``version`` must change whenever the tokenizer or any setting that changes
     the index changes (e.g. ``f"{TOKENIZER_VERSION}|k1={k1}|b={b}|eps={epsilon}"``).
     ``build()`` makes the index (show progress there), ``save(index, dir)``
     writes it into a folder that does not exist yet, ``load(dir)`` opens it; a
     ``load`` that raises makes the saved index count as damaged, so it is
     rebuilt. A fresh build is saved and then loaded back, so the caller always
-    serves exactly what a restart would load.
+    serves exactly what a restart would load. A loaded index's large files are
+    checked whole in the background (``check_in_background``).
     """
     folder = Path(folder)
     root = cache_root or folder / CACHE_DIRNAME
-    previous = _latest_fingerprint(root) if root.is_dir() else None
-    current = fingerprint(folder, files, version, previous)
+    if stamps is None:
+        current = fingerprint(folder, files, version, _latest_fingerprint(root))
+    else:
+        current = Fingerprint(version, tuple(stamps))
     name = current.digest[:32]
     directory = root / name
     status = CacheStatus.BUILT
     if directory.exists():
-        problem = verify(directory, current)
+        problem = verify(directory, current, full=False)
         if problem is None:
             try:
-                return load(directory / "index"), CacheStatus.LOADED
+                loaded = load(directory / "index")
             except (OSError, ValueError, KeyError) as error:
                 problem = f"could not be opened ({error})"
+            else:
+                check_in_background(directory)
+                return loaded, CacheStatus.LOADED
         log.warning("Saved index %s not used: %s; rebuilding", directory, problem)
         status = CacheStatus.REBUILT
-    elif previous is not None:
+    elif root.is_dir() and any(root.glob(f"*/{MANIFEST}")):
         status = CacheStatus.REBUILT
         log.info("Articles changed since the saved index; rebuilding")
-    built: list[T] = [build()]
+    built: list[B] = [build()]
 
     def fill(tmp: Path) -> None:
         save(built.pop(), tmp / "index")  # popped: the build's copy is freed once saved
@@ -323,8 +481,10 @@ class FileMemo:
 def load_or_build_fast(
     folder: Path | str,
     *,
-    files: Sequence[Path],
+    files: Sequence[Path] = (),
+    stamps: Sequence[FileStamp] | None = None,
     texts: Callable[[], Sequence[str]],
+    terms: Callable[[], TermIds | None] | None = None,
     n_passages: int,
     version: str,
     k1: float = 1.5,
@@ -336,8 +496,9 @@ def load_or_build_fast(
     """The FastBM25 index of a corpus's passages, from ``<folder>/.seedbot-index`` when sound.
 
     ``texts()`` gives every passage's text in engine order (called only to
-    build); ``n_passages`` is how many the engine holds, so an index of another
-    passage list is never used. ``version`` names the tokenizer and passage
+    build, unless ``terms()`` gives their terms already); ``n_passages`` is how many the engine holds, so an index of another
+    passage list is never used. ``stamps`` stand for ``files`` when the caller
+    has them (see ``load_or_build``). ``version`` names the tokenizer and passage
     splitting; BM25 parameters and the index format are added here.
     ``workers`` > 1 forks tokenizing processes: pass ``os.cpu_count()`` from
     ``seedbot index``, keep 1 inside the running bot (forking a process that
@@ -347,6 +508,12 @@ def load_or_build_fast(
     from retrieval.fastbm25.index import FORMAT_VERSION
 
     def build() -> FastBM25:
+        ids = terms() if terms is not None else None
+        if ids is not None and ids.n_passages == n_passages:
+            started = time.perf_counter()
+            index = FastBM25.build_from_terms(ids, k1=k1, b=b, epsilon=epsilon)
+            log.info("Index built from the parse's terms in %.1fs", time.perf_counter() - started)
+            return index
         return FastBM25.build_from_texts(
             texts(), k1=k1, b=b, epsilon=epsilon, progress=progress,
             workers=workers,
@@ -360,7 +527,13 @@ def load_or_build_fast(
 
     full_version = f"{version}|fastbm25={FORMAT_VERSION}|k1={k1}|b={b}|epsilon={epsilon}"
     index, status = load_or_build(
-        folder, files=files, version=full_version, build=build, save=FastBM25.save, load=load
+        folder,
+        files=files,
+        stamps=stamps,
+        version=full_version,
+        build=build,
+        save=FastBM25.save,
+        load=load,
     )
-    index.warm_up()
+    index.warm_up(wait=False)  # queries use numpy until the compiled kernels are loaded
     return index, status

@@ -7,7 +7,7 @@ article word it came from ("Trump’s" finds "Trump", "ceasefires" finds "ceasef
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -17,7 +17,9 @@ from retrieval.text import fold
 
 # A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
-_STEMMER = Stemmer.Stemmer("english")
+_STEMMER = Stemmer.Stemmer(
+    "english", 0
+)  # no cache: term_of has its own, and PyStemmer's thrashes above 10k words
 
 # Bump when the terms this module gives for a text change: saved indexes are keyed by it.
 TOKENIZER_VERSION = "2"
@@ -28,7 +30,8 @@ STOPWORDS: frozenset[str] = NLTK_ENGLISH | CHAT_SPELLINGS
 @lru_cache(maxsize=200_000)
 def term_of(word: str) -> str | None:
     """The index term for one word as written, or None when it carries no meaning."""
-    folded = fold(word)
+    # ASCII letters, digits and apostrophes fold to lower case (a backtick would fold to "'").
+    folded = word.lower() if word.isascii() and "`" not in word else fold(word)
     if folded in STOPWORDS:
         return None
     if folded.endswith("'s"):
@@ -38,6 +41,26 @@ def term_of(word: str) -> str | None:
         return None
     stem: str = _STEMMER.stemWord(folded)
     return stem
+
+
+def terms_of_words(words: Sequence[str]) -> list[str | None]:
+    """``term_of`` of each word, stemmed in one call: for tokenizing a whole corpus."""
+    found: list[str | None] = [None] * len(words)
+    places: list[int] = []
+    stems: list[str] = []
+    for place, word in enumerate(words):
+        folded = word.lower() if word.isascii() and "`" not in word else fold(word)
+        if folded in STOPWORDS:
+            continue
+        if folded.endswith("'s"):
+            folded = folded[:-2]
+        folded = folded.replace("'", "")
+        if folded and folded not in STOPWORDS:
+            places.append(place)
+            stems.append(folded)
+    for place, stem in zip(places, _STEMMER.stemWords(stems), strict=True):
+        found[place] = stem
+    return found
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:

@@ -166,7 +166,8 @@ def test_save_load_roundtrip(tmp_path, synthetic: list[list[str]]) -> None:  # t
     fast = FastBM25.build(synthetic[:500])
     fast.save(tmp_path / "ix")
     loaded = FastBM25.load(tmp_path / "ix", mmap=True)
-    assert isinstance(loaded.scores, np.memmap)
+    assert isinstance(loaded.scores.base, np.memmap)  # a plain array over the mapped file
+    assert not loaded.scores.flags.writeable
     for query in content_queries(synthetic[:500], 20, seed=7):
         assert loaded.top(query, 10) == fast.top(query, 10)
     assert loaded.idf("zzz-unknown") == fast.idf("zzz-unknown")
@@ -198,3 +199,17 @@ def test_concurrent_queries_agree(synthetic: list[list[str]]) -> None:
     for thread in threads:
         thread.join()
     assert not failures
+
+
+def test_queries_rank_alike_while_the_compiled_kernels_load(
+    monkeypatch: pytest.MonkeyPatch, synthetic: list[list[str]]
+) -> None:
+    from retrieval.fastbm25 import compiled
+
+    fast = FastBM25.build(synthetic)
+    queries = content_queries(synthetic, 30, seed=5)
+    loaded = [fast.top(query, 10) for query in queries]
+    monkeypatch.setattr(compiled, "ready", lambda: None)
+    monkeypatch.setattr(compiled, "loading", lambda: True)
+    monkeypatch.setattr(compiled, "load_now", lambda: pytest.fail("waited for numba"))
+    assert [fast.top(query, 10) for query in queries] == loaded  # the numpy kernel meanwhile

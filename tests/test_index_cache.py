@@ -198,7 +198,7 @@ def test_load_or_build_fast(tmp_path: Path) -> None:
         tmp_path, files=paths, texts=lambda: texts, n_passages=3, version="tok-1"
     )
     assert status is CacheStatus.LOADED
-    assert isinstance(again, FastBM25) and isinstance(again.scores, np.memmap)
+    assert isinstance(again, FastBM25) and isinstance(again.scores.base, np.memmap)
     assert again.top(["missil"], 3) == index.top(["missil"], 3)
     # An index of another passage list is never used.
     _, status = load_or_build_fast(

@@ -27,11 +27,11 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from retrieval.bm25 import okapi_idf
-from retrieval.fastbm25 import kernels
+from retrieval.fastbm25 import compiled
 from retrieval.fastbm25.bulk import CHUNK, TermIds, batched, tokenize_parallel
+from retrieval.fastbm25.numpy_kernel import top_k_numpy
 
 FORMAT_VERSION: Final = 2
 META_FILE: Final = "fastbm25.json"
@@ -123,8 +123,17 @@ class FastBM25:
         return cls._from_ids(ids, k1=k1, b=b, epsilon=epsilon)
 
     @classmethod
+    def build_from_terms(
+        cls, ids: TermIds, *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+    ) -> FastBM25:
+        """Index passages already tokenized into term ids (e.g. while their articles were parsed)."""
+        return cls._from_ids(ids, k1=k1, b=b, epsilon=epsilon)
+
+    @classmethod
     def _from_ids(cls, ids: TermIds, *, k1: float, b: float, epsilon: float) -> FastBM25:
         """Term frequencies by sparse COO->CSR (duplicates summed in C), then BM25 per posting."""
+        from scipy import sparse  # only to build: a start that loads an index skips ~0.4 s
+
         terms, doc_len = ids.arrays()
         n_docs = int(doc_len.shape[0])
         docs = np.repeat(np.arange(n_docs, dtype=np.int32), doc_len)
@@ -213,15 +222,24 @@ class FastBM25:
         if rows.size == 0:
             return []
         strategy = self.strategy
-        if strategy == "auto":
-            strategy = "maxscore" if kernels.HAVE_NUMBA else "numpy"
-        if strategy == "maxscore":
+        kernels = compiled.ready()
+        if (
+            kernels is None
+            and strategy != "numpy"
+            and (strategy != "auto" or not compiled.loading())
+        ):
+            kernels = compiled.load_now()  # nobody is loading them: load them now
+        if strategy == "auto":  # numpy while the compiled kernels load: the same ranking
+            strategy = "maxscore" if kernels is not None and kernels.HAVE_NUMBA else "numpy"
+        if strategy == "maxscore" and kernels is not None:
             bounds = weights.astype(np.float64) * self.term_max[rows]
             ids, vals = kernels.top_k_maxscore(
                 self.indptr, self.doc_ids, self.scores, rows, weights, bounds, k
             )
         else:
-            kernel = kernels.top_k_exhaustive if strategy == "exhaustive" else kernels.top_k_numpy
+            kernel = top_k_numpy
+            if strategy == "exhaustive" and kernels is not None:
+                kernel = kernels.top_k_exhaustive
             ids, vals = kernel(
                 self.indptr, self.doc_ids, self.scores, rows, weights, self._buffer(), k
             )
@@ -239,9 +257,15 @@ class FastBM25:
         lo, hi = int(self.doc_offsets[index]), int(self.doc_offsets[index + 1])
         return list(map(self._term_list.__getitem__, self.doc_terms[lo:hi].tolist()))
 
-    def warm_up(self) -> None:
-        """Load the compiled query kernel now (~0.3 s once per process), not on the first question."""
-        if self.n_docs and self.vocab:
+    def warm_up(self, *, wait: bool = True) -> None:
+        """Load the compiled query kernel (~0.5-1 s once per process), not on the first question.
+
+        Without ``wait`` it loads in the background (``compiled.start_loading``) and
+        queries use the numpy kernel until it is ready.
+        """
+        if not wait:
+            compiled.start_loading()
+        elif self.n_docs and self.vocab:
             self.top([next(iter(self.vocab))], 1)
 
     def scores_for(self, query: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -286,7 +310,10 @@ class FastBM25:
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported index format {meta.get('format')!r} in {path}")
         mode: Any = "r" if mmap else None
-        arrays = {name: np.load(path / f"{name}.npy", mmap_mode=mode) for name in _ARRAYS}
+        # Plain arrays over the mapped files: np.memmap's indexing runs Python code per lookup.
+        arrays = {
+            name: np.asarray(np.load(path / f"{name}.npy", mmap_mode=mode)) for name in _ARRAYS
+        }
         tokens = json.loads((path / "vocab.json").read_text("utf-8"))
         n_terms, nnz, n_docs = meta["n_terms"], meta["nnz"], meta["n_docs"]
         expected = {
@@ -304,7 +331,7 @@ class FastBM25:
                 raise ValueError(f"{name}.npy in {path} does not match its header")
         if len(tokens) != n_terms or int(arrays["indptr"][-1]) != nnz:
             raise ValueError(f"inconsistent index files in {path}")
-        vocab = {token: i for i, token in enumerate(tokens)}
+        vocab = dict(zip(tokens, range(len(tokens)), strict=True))
         index = cls(
             vocab,
             arrays,

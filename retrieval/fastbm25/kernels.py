@@ -8,7 +8,8 @@ Two exact top-k strategies over CSR postings (rows sorted by passage index):
   stops producing candidates and is only probed (by galloping search) for
   passages that the stronger rows found. Common words then cost almost
   nothing, which is what makes million-passage queries sub-millisecond.
-* ``top_k_numpy`` sums whole rows with numpy, for machines without numba.
+* ``top_k_numpy`` (in ``numpy_kernel``, so that it needs no numba) sums whole rows
+  with numpy, for machines without numba and while numba loads.
 
 Both return the same passages: a passage's score is always summed in the
 query's term order in float32, so equal passages tie exactly and the lower
@@ -30,6 +31,8 @@ try:  # numba is optional: the numpy path gives the same ranking, only slower.
 except ImportError:  # pragma: no cover - exercised when numba is absent
     numba = None  # type: ignore[assignment]
     HAVE_NUMBA = False
+
+from retrieval.fastbm25.numpy_kernel import top_k_numpy as top_k_numpy  # re-exported
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -239,29 +242,20 @@ def top_k_exhaustive(
     return heap_d[:filled], heap_s[:filled]
 
 
-def top_k_numpy(
-    indptr: npt.NDArray[np.int64],
-    doc_ids: IntArray,
-    scores: FloatArray,
-    rows: npt.NDArray[np.int64],
-    weights: FloatArray,
-    acc: FloatArray,
-    k: int,
-) -> tuple[IntArray, FloatArray]:
-    """``top_k_exhaustive`` in plain numpy, for machines without numba."""
-    parts = []
-    for r, w in zip(rows.tolist(), weights.tolist(), strict=True):
-        lo, hi = int(indptr[r]), int(indptr[r + 1])
-        ids = doc_ids[lo:hi]
-        acc[ids] += np.float32(w) * scores[lo:hi]
-        parts.append(ids)
-    if not parts:
-        return np.empty(0, np.int32), np.empty(0, np.float32)
-    cand = np.unique(np.concatenate(parts))
-    vals = acc[cand].copy()
-    acc[cand] = 0.0
-    if cand.size > k:
-        keep = np.argpartition(-vals, k - 1)[:k]
-        keep = np.flatnonzero(vals >= vals[keep].min())  # all ties at the cut; caller sorts
-        cand, vals = cand[keep], vals[keep]
-    return cand.astype(np.int32), vals
+def warm_up() -> None:
+    """Load the compiled MaxScore kernel (from numba's disk cache) for a saved index's arrays.
+
+    Saved indexes are memory-mapped read-only, and numba compiles (and caches) one
+    version per array type, so the arrays here are read-only too. Lets the ~0.5 s
+    load overlap other start-up work (``retrieval.index_cache.start_loading_kernels``).
+    """
+    if not HAVE_NUMBA:
+        return  # pragma: no cover
+    indptr = np.array([0, 1], dtype=np.int64)
+    doc_ids = np.zeros(1, dtype=np.int32)
+    scores = np.ones(1, dtype=np.float32)
+    for array in (indptr, doc_ids, scores):
+        array.setflags(write=False)
+    rows = np.zeros(1, dtype=np.int64)
+    weights = np.ones(1, dtype=np.float32)
+    top_k_maxscore(indptr, doc_ids, scores, rows, weights, weights.astype(np.float64), 1)
