@@ -88,7 +88,7 @@ def main() -> None:
     from retrieval.index_cache import wait_for_background_work
 
     engine = Engine.from_folder(args.corpus)
-    wait_for_background_work()  # the whole-checksum check: steady state from here
+    wait_for_background_work()  # numba loaded: steady state from here
     queries = make_queries(_Sentences(engine.corpus.passages), args.queries, 7)  # type: ignore[arg-type]
     for label in ("first pass", "second pass"):  # the first reads mapped pages from disk
         samples = []

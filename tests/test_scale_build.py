@@ -212,38 +212,16 @@ def damage(path: Path, position: int) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
-def test_damage_a_sample_covers_is_caught_on_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(index_cache, "FULL_CHECK_BYTES", 64 * 1024)  # big.bin counts as large
-    monkeypatch.setattr(index_cache, "_SAMPLE_BYTES", 4096)
-    saved = Saved(tmp_path)
-    saved.run()
-    damage(saved.big_file(), 10)  # in the head
-    assert saved.run()[1] is CacheStatus.REBUILT and saved.builds == 2
-    index_cache.wait_for_background_work()
-
-
-def test_damage_between_samples_is_caught_in_the_background_and_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(index_cache, "FULL_CHECK_BYTES", 64 * 1024)
-    monkeypatch.setattr(index_cache, "_SAMPLE_BYTES", 4096)
-    monkeypatch.setattr(index_cache, "_SAMPLE_BLOCKS", 2)
+@pytest.mark.parametrize("where", [0.0, 0.37, 0.5, 1.0])
+def test_damage_anywhere_in_a_large_file_is_caught_on_load(tmp_path: Path, where: float) -> None:
     saved = Saved(tmp_path)
     data, _ = saved.run()
-    index_cache.wait_for_background_work()
-    position = 4096 + 1000  # after the head, before the first sampled block
-    damage(saved.big_file(), position)
-    _, status = saved.run()  # the sample checksum still matches ...
-    assert status is CacheStatus.LOADED
-    index_cache.wait_for_background_work()  # ... the whole checksum does not
-    again, status = saved.run()
+    big = saved.big_file()
+    damage(big, min(int(big.stat().st_size * where), big.stat().st_size - 1))
+    again, status = saved.run()  # never served: rebuilt at once
     assert status is CacheStatus.REBUILT and saved.builds == 2
     assert again == data
-    index_cache.wait_for_background_work()
     assert saved.run()[1] is CacheStatus.LOADED
-    index_cache.wait_for_background_work()
 
 
 def test_terms_of_words_is_term_of() -> None:
