@@ -415,7 +415,11 @@ class Engine:
         if encoder is None:
             return None
         text = corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
-        vector: np.ndarray = encoder.encode([text])[0]
+        try:
+            vector: np.ndarray = encoder.encode([text])[0]
+        except Exception:  # the model failing must not fail the answer: BM25 still ranks
+            log.exception("Could not encode the question; ranking it with BM25 alone")
+            return None
         return vector
 
     def _blend(

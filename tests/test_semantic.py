@@ -214,3 +214,20 @@ def test_large_corpora_skip_meaning(corpus_dir: Path) -> None:
     engine = Engine(load_corpus(corpus_dir), settings)
     assert engine.sentence_vectors is None
     assert engine.answer("Who opened the new library?").answered
+
+
+def test_a_failing_model_at_question_time_still_answers_with_bm25(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = Engine(load_corpus(corpus_dir))
+    encoder = SentenceEncoder.shared()
+    assert encoder is not None
+
+    def broken(texts: object, progress: object = None) -> np.ndarray:
+        raise RuntimeError("onnxruntime fell over")
+
+    monkeypatch.setattr(encoder, "encode", broken)
+    answer = engine.answer("Who opened the new library?")
+    assert answer.answered
+    assert "library" in answer.results[0].passage.text
+    assert "BM25 alone" in caplog.text
