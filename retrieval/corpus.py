@@ -19,7 +19,7 @@ import yaml
 from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_marker
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
 from retrieval.models import Passage, Source
-from retrieval.passages import make_passages
+from retrieval.passages import passage_groups
 from retrieval.text import clean_line, fold
 
 if TYPE_CHECKING:
@@ -208,14 +208,13 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
         paragraphs=len(paragraphs),
     )
     extra = tuple((key.removeprefix("extra:"), value) for key, value in source.extra)
-    source = replace(source, extra=extra)
-    passages = make_passages(source, paragraphs)
-    source = replace(source, passages=len(passages))
-    return Article(  # the constructor, not dataclasses.replace: ~3x faster per passage
+    groups = passage_groups(paragraphs)
+    source = replace(source, extra=extra, passages=len(groups))
+    return Article(
         source,
         tuple(
-            Passage(passage.id, source, passage.paragraph, passage.sentences, passage.section)
-            for passage in passages
+            Passage(f"{relative}#p{number}.{part}", source, number, sentences, section)
+            for number, part, sentences, section in groups
         ),
     )
 
@@ -300,11 +299,12 @@ def _join_wrapped(lines: list[str], *, always: bool = False) -> list[str]:
 
 def _drop_trailer(lines: list[str]) -> list[str]:
     """Cut at the first trailer marker that follows some article text."""
-    seen_text = 0
+    seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
-        if is_trailer_marker(line.removeprefix("# ")) and seen_text >= 2:
-            return lines[:index]
-        if len(line.split()) >= 12:
+        if seen_text >= 2:
+            if is_trailer_marker(line.removeprefix("# ")):
+                return lines[:index]
+        elif len(line.split()) >= 12:
             seen_text += 1
     return lines
 

@@ -46,18 +46,20 @@ def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
     return groups
 
 
+def passage_groups(
+    paragraphs: Sequence[tuple[str, str | None]],
+) -> list[tuple[int, int, tuple[str, ...], str | None]]:
+    """(paragraph number, part, sentences, section) of each passage the paragraphs make."""
+    return [
+        (number, part, sentences, section)
+        for number, (text, section) in enumerate(paragraphs, start=1)
+        for part, sentences in enumerate(group_sentences(split_sentences(text)), start=1)
+    ]
+
+
 def make_passages(source: Source, paragraphs: Sequence[tuple[str, str | None]]) -> list[Passage]:
     """Passages for an article's body paragraphs, given as (text, section heading) pairs."""
-    passages: list[Passage] = []
-    for number, (text, section) in enumerate(paragraphs, start=1):
-        for part, sentences in enumerate(group_sentences(split_sentences(text)), start=1):
-            passages.append(
-                Passage(
-                    id=f"{source.file}#p{number}.{part}",
-                    source=source,
-                    paragraph=number,
-                    sentences=sentences,
-                    section=section,
-                )
-            )
-    return passages
+    return [
+        Passage(f"{source.file}#p{number}.{part}", source, number, sentences, section)
+        for number, part, sentences, section in passage_groups(paragraphs)
+    ]
