@@ -17,12 +17,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from bench.corpus import ensure_corpus
 from bench.run import RESULTS, make_queries
 from bench.store import PassageStore
-from bench.worker import peak_mib, rss_mib
+from bench.worker import answer_times, peak_mib, rss_mib
 from retrieval.corpus import Corpus
 from retrieval.engine import Engine
 from retrieval.fastbm25 import FastBM25
@@ -60,15 +58,10 @@ def main() -> None:
     build = time.perf_counter() - t
     queries = make_queries(store, args.queries, 7 + args.size)
     engine.answer(queries[0]["question"])
-    samples = []
-    for query in queries:
-        t = time.perf_counter()
-        engine.answer(query["question"])
-        samples.append(time.perf_counter() - t)
-    ms = np.asarray(samples) * 1000
+    times = answer_times(engine, [query["question"] for query in queries])
     print(
         f"{args.size:,} passages, Engine[{engine.engine_name}]: build {build:.1f} s, "
-        f"answer p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms, "
+        f"answer p50 {times['p50']:.2f} ms, p95 {times['p95']:.2f} ms, "
         f"RSS {rss_mib():.0f} MiB ({rss_mib() - before:+.0f} for the engine), "
         f"peak {peak_mib():.0f} MiB"
     )

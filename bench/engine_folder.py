@@ -19,10 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from bench.run import make_queries
-from bench.worker import peak_mib, rss_mib
+from bench.worker import answer_times, peak_mib, rss_mib
 
 _START = """
 import sys, time
@@ -90,16 +88,12 @@ def main() -> None:
     engine = Engine.from_folder(args.corpus)
     wait_for_background_work()  # numba loaded: steady state from here
     queries = make_queries(_Sentences(engine.corpus.passages), args.queries, 7)  # type: ignore[arg-type]
+    questions = [query["question"] for query in queries]
     for label in ("first pass", "second pass"):  # the first reads mapped pages from disk
-        samples = []
-        for query in queries:
-            t = time.perf_counter()
-            engine.answer(query["question"])
-            samples.append(time.perf_counter() - t)
-        ms = np.asarray(samples) * 1000
+        times = answer_times(engine, questions)
         print(
             f"{len(engine.corpus.passages):,} passages, Engine[{engine.engine_name}], {label}: "
-            f"answer p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms "
+            f"answer p50 {times['p50']:.2f} ms, p95 {times['p95']:.2f} ms "
             f"({len(queries)} questions), RSS {rss_mib():.0f} MiB, peak {peak_mib():.0f} MiB"
         )
 

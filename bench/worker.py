@@ -60,6 +60,16 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
     return {"p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95)), "n": len(ms)}
 
 
+def answer_times(engine: Any, questions: Sequence[str]) -> dict[str, float]:
+    """p50 / p95 (ms) of the whole ``engine.answer`` over ``questions``, one after another."""
+    samples = []
+    for question in questions:
+        started = time.perf_counter()
+        engine.answer(question)
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
 def dir_mib(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / MIB
 

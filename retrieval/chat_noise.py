@@ -49,7 +49,7 @@ _FILLER_PHRASES = (
 _EDGE_BEFORE = r"(?<![\w'’-])"
 _EDGE_AFTER = r"(?![\w'’-])"
 
-_DISCORD_MARKUP = re.compile(
+DISCORD_MARKUP = re.compile(
     r"<@[!&]?\d+>"  # user and role mentions
     r"|<#\d+>"  # channel mentions
     r"|</[\w -]+:\d+>"  # slash-command mentions
@@ -95,7 +95,7 @@ _CONTENT = re.compile(r"[^\W_]")
 
 def strip_chat_noise(text: str) -> str:
     """The question without mentions, emoji, links or chat filler; "" when nothing is left."""
-    text = _DISCORD_MARKUP.sub(" ", text)
+    text = DISCORD_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     text = _EMOJI.sub(" ", text)

@@ -12,9 +12,9 @@ import re
 from typing import Final
 
 from retrieval import messages
+from retrieval.chat_noise import DISCORD_MARKUP
 from retrieval.text import fold
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 _NOT_WORD = re.compile(r"[^\w']+")
 
 # Words that may surround the social phrase without changing it ("hey bot", "ok thanks!").
@@ -93,7 +93,7 @@ ABOUT: Final = frozenset(
 
 def small_talk(question: str) -> str | None:
     """The reason code of a purely social message (greeting, thanks, about), else None."""
-    words = [w for w in _NOT_WORD.split(fold(_MENTION.sub(" ", question))) if w]
+    words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
     while words and words[0] in _ADDRESS:
         words.pop(0)
     while words and words[-1] in _ADDRESS:

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - exercised when numba is absent
     numba = None  # type: ignore[assignment]
     HAVE_NUMBA = False
 
+from retrieval.fastbm25.numpy_kernel import FloatArray, IntArray
 from retrieval.fastbm25.numpy_kernel import top_k_numpy as top_k_numpy  # re-exported
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +42,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 SAFETY = 1e-5
 _NO_DOC = np.iinfo(np.int32).max
 
-IntArray = npt.NDArray[np.int32]
-FloatArray = npt.NDArray[np.float32]
 Score = float | np.floating[Any]
 
 
