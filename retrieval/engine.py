@@ -7,7 +7,7 @@ swap in a new Engine to reload, so questions in flight finish on the old one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
-from retrieval.rerank import favour_answer_type, rerank
+from retrieval.rerank import answer_test, favour_answer_type, rerank
 from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.small_talk import small_talk
@@ -268,8 +268,9 @@ class Engine:
             reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
             return self._decline(parsed, reason, explanation)
         page = candidates[offset : offset + top_k]
+        suits = answer_test(parsed.cleaned) if self.settings.rerank else None
         results = tuple(
-            self._result(offset + position, candidate, meaning)
+            self._result(offset + position, candidate, meaning, suits)
             for position, candidate in enumerate(page, start=1)
         )
         return Answer(
@@ -282,7 +283,13 @@ class Engine:
             explanation=explanation,
         )
 
-    def _result(self, rank: int, candidate: _Candidate, meaning: np.ndarray | None) -> Result:
+    def _result(
+        self,
+        rank: int,
+        candidate: _Candidate,
+        meaning: np.ndarray | None,
+        suits: Callable[[str], bool] | None,
+    ) -> Result:
         passage = self.corpus.passages[candidate.index]
         closeness = None
         if meaning is not None and self.sentence_vectors is not None:
@@ -291,7 +298,9 @@ class Engine:
             rank=rank,
             score=candidate.score,
             passage=passage,
-            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness),
+            excerpt=choose_excerpt(
+                passage, candidate.matched, self.scorer.idf, closeness, suits=suits
+            ),
             matched_terms=tuple(sorted(candidate.matched)),
         )
 

@@ -89,6 +89,22 @@ def answer_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
+def answer_test(question: str) -> Callable[[str], bool] | None:
+    """Whether a text is of the kind the question asks for (a date for "when", a number
+    for "how many", a description for "who is X"); None when the kind is unknown."""
+    wanted = answer_pattern(question)
+    subject = who_is_subject(question)
+    if wanted is None and not subject:
+        return None
+
+    def suits(text: str) -> bool:
+        if wanted is not None and wanted.search(fold(text)):
+            return True
+        return bool(subject) and describes(text, subject)
+
+    return suits
+
+
 def rerank(
     ranked: Sequence[tuple[int, float]],
     *,
