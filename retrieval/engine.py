@@ -25,7 +25,7 @@ from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
-from retrieval.rerank import answer_test, favour_answer_type, rerank
+from retrieval.rerank import answer_pattern, answer_test, favour_answer_type, rerank
 from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.small_talk import small_talk
@@ -347,6 +347,11 @@ class Engine:
         question, and none of those shown is close to it in meaning either."""
         s = self.settings
         best = max(shown, key=lambda c: c.coverage)
+        wanted = answer_pattern(parsed.cleaned) if s.rerank else None
+        if wanted is not None and not any(
+            c.matched and wanted.search(fold(self._text(c.index))) for c in shown
+        ):
+            return True  # asks "how many" or "when"; no passage on it holds a number or date
         if self.sentence_vectors is not None:
             closest = max(c.similarity for c in shown)
             if closest >= s.semantic_min_similarity:
