@@ -358,8 +358,10 @@ class Engine:
                 return False  # says the same in other words
             if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
                 return True  # shares some words, but is about something else
+        # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
+        # likely someone or something else: ask for more of the question to be covered.
         unknown_names = [
-            t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
+            t for t in parsed.terms if t in parsed.names and not self._stands_for(parsed, t)
         ]
         if unknown_names:
             return best.coverage < s.min_coverage_unknown_name
