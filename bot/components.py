@@ -18,6 +18,7 @@ import discord
 from bot import limits, messages, rendering
 from bot.feedback import AnswerRecord, new_answer_id
 from bot.replies import apologise, reply_privately
+from retrieval import messages as engine_messages
 from retrieval.models import Answer
 
 if TYPE_CHECKING:
@@ -278,6 +279,10 @@ async def prepare_answer(
     channel_id: int | None,
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """Store the page (so its buttons outlive the process) and render it with its buttons."""
+    engine = bot.engines.current
+    if answer.reason == engine_messages.SOURCES and engine is not None:
+        sources = engine.corpus.sources  # "what articles do you have?": the /sources list
+        return rendering.sources_embed(sources, 0), sources_view(0, len(sources))
     embed = rendering.answer_embed(answer, question)
     if not answer.answered or not answer.results:
         return embed, None

@@ -152,7 +152,7 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
     reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
-    if answer.reason in engine_messages.SMALL_TALK:  # a reply to "hi" or "thanks", not a miss
+    if answer.reason in engine_messages.SMALL_TALK | {engine_messages.SOURCES}:  # not a miss
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
         embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))
         embed.colour = ANSWER_COLOUR

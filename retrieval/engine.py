@@ -321,6 +321,8 @@ class Engine:
                 message=text,
             )
         social = small_talk(parsed.question)
+        if social == messages.SOURCES:
+            return self._sources_answer(parsed)
         if social:
             return self._decline(parsed, social)
         if not parsed.terms:
@@ -329,6 +331,33 @@ class Engine:
         if not known and self.sentence_vectors is None:  # else meaning alone may find it
             return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
         return None
+
+    def _sources_answer(self, parsed: ParsedQuery) -> Answer:
+        """The list of articles, for "what are the articles about?" (front ends may show
+        their own richer list for ``reason == SOURCES``)."""
+        sources = self.corpus.sources
+        shown = sources[: messages.SOURCES_SHOWN]
+        lines = []
+        for number, source in enumerate(shown, 1):
+            details = [value for value in (source.author or source.outlet, source.date) if value]
+            lines.append(
+                f"{number}. {source.label}" + (f" — {', '.join(details)}" if details else "")
+            )
+        rest = len(sources) - len(shown)
+        text = messages.message_for(
+            messages.SOURCES,
+            count=len(sources),
+            plural="" if len(sources) == 1 else "s",
+            listing="\n".join(lines),
+            more=f"\n… and {rest} more in the list of sources." if rest else "",
+        )
+        return Answer(
+            question=parsed.question,
+            answered=False,
+            reason=messages.SOURCES,
+            message=text,
+            query_terms=parsed.terms,
+        )
 
     def _decline(
         self, parsed: ParsedQuery, reason: str, explanation: dict[str, Any] | None = None
