@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.terminal import render_answer, render_sources
+from retrieval.corpus import Corpus, describe_ignored, ignored_files
 from retrieval.engine import INDEX_VERSION, Engine
 from retrieval.models import Answer
 from retrieval.passage_store import load_corpus_cached
@@ -150,12 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_problems(corpus: Corpus) -> None:
+    """Name the files that were skipped, and why, and those that are not articles at all."""
+    for problem in corpus.problems:
+        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    ignored = describe_ignored(ignored_files(corpus.folder))
+    if ignored:
+        print(f"seedbot: {ignored}", file=sys.stderr)
+
+
 def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
     """Load the corpus, saying which files were skipped and why."""
     started = time.perf_counter()
     engine = Engine.from_folder(settings.corpus_dir, settings.engine_settings())
-    for problem in engine.corpus.problems:
-        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    report_problems(engine.corpus)
     log.log(
         logging.DEBUG if quiet else logging.INFO,
         "Loaded %d articles, %d passages from %s in %.2fs",
@@ -325,8 +334,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     corpus, passages_status = load_corpus_cached(
         settings.corpus_dir, version=INDEX_VERSION, workers=workers
     )
-    for problem in corpus.problems:
-        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    report_problems(corpus)
     if not corpus.passages:
         print(f"seedbot: no passages to index in {settings.corpus_dir}", file=sys.stderr)
         return 1
