@@ -196,9 +196,7 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
     lines = []
     per_line = limits.EMBED_DESCRIPTION // SOURCES_PER_PAGE - 2
     for number, source in enumerate(sources[start : start + SOURCES_PER_PAGE], start=start + 1):
-        details = [
-            escape_text(value) for value in (source.author or source.outlet, source.date) if value
-        ]
+        details = [escape_text(value) for value in source.credit]
         line = f"**{number}.** {escape_text(source.label)}"
         if details:
             line += " — " + ", ".join(details)

@@ -339,10 +339,8 @@ class Engine:
         shown = sources[: messages.SOURCES_SHOWN]
         lines = []
         for number, source in enumerate(shown, 1):
-            details = [value for value in (source.author or source.outlet, source.date) if value]
-            lines.append(
-                f"{number}. {source.label}" + (f" — {', '.join(details)}" if details else "")
-            )
+            credit = f" — {', '.join(source.credit)}" if source.credit else ""
+            lines.append(f"{number}. {source.label}{credit}")
         rest = len(sources) - len(shown)
         text = messages.message_for(
             messages.SOURCES,
