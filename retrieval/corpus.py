@@ -9,7 +9,7 @@ import codecs
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,14 +106,9 @@ class ArticleFile:
         return Path(self.location)
 
 
-def scan_article_files(folder: Path) -> list[ArticleFile]:
-    """The article files under ``folder`` with their stat, in a stable order.
-
-    One ``scandir`` walk and one ``stat`` per file: the passage store and the index
-    share this listing (and the fingerprint made from it) instead of each listing again.
-    Hidden files and folders are skipped; symbolic links to files are followed.
-    """
-    found: list[ArticleFile] = []
+def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(relative path, entry) of every file under ``folder``, hidden files and folders
+    skipped, symbolic links to files followed (links to folders are not: no loops)."""
     pending = [(str(folder), "")]
     while pending:
         directory, prefix = pending.pop()
@@ -128,13 +123,26 @@ def scan_article_files(folder: Path) -> list[ArticleFile]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{prefix}{name}/"))
-                elif name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
-                    stat = entry.stat()
-                    found.append(
-                        ArticleFile(f"{prefix}{name}", entry.path, stat.st_size, stat.st_mtime_ns)
-                    )
+                elif entry.is_file():
+                    yield f"{prefix}{name}", entry
             except OSError:
                 continue
+
+
+def scan_article_files(folder: Path) -> list[ArticleFile]:
+    """The article files under ``folder`` with their stat, in a stable order.
+
+    One ``scandir`` walk and one ``stat`` per file: the passage store and the index
+    share this listing (and the fingerprint made from it) instead of each listing again.
+    """
+    found: list[ArticleFile] = []
+    for relative, entry in _walk(folder):
+        if entry.name.lower().endswith(ARTICLE_SUFFIXES):
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            found.append(ArticleFile(relative, entry.path, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda file: file.relative)
     return found
 
@@ -143,28 +151,16 @@ def ignored_files(folder: Path, limit: int = 1000) -> list[str]:
     """Files under ``folder`` that are not articles (.html, .pdf, .docx ...), relative, sorted:
     front ends name them, so that a file dropped in the wrong format is not silently unused.
 
-    Hidden files and folders and the aliases file are not counted; at most ``limit`` are listed.
+    The aliases file is not counted; at most ``limit`` are listed.
     """
     found: list[str] = []
-    pending = [(str(folder), "")]
-    while pending and len(found) < limit:
-        directory, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or name == ALIASES_FILE:
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{prefix}{name}/"))
-                elif not name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
-                    found.append(f"{prefix}{name}")
-            except OSError:
-                continue
-    return sorted(found)[:limit]
+    for relative, entry in _walk(folder):
+        name = entry.name
+        if not name.lower().endswith(ARTICLE_SUFFIXES) and name != ALIASES_FILE:
+            found.append(relative)
+            if len(found) >= limit:
+                break
+    return sorted(found)
 
 
 def describe_ignored(files: Sequence[str], shown: int = 5) -> str | None:
