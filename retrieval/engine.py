@@ -374,11 +374,11 @@ class Engine:
         question, and none of those shown is close to it in meaning either."""
         s = self.settings
         best = max(shown, key=lambda c: c.coverage)
-        wanted = answer_pattern(parsed.cleaned) if s.rerank else None
+        wanted = answer_pattern(parsed.cleaned, loose=True) if s.rerank else None
         if wanted is not None and not any(
             c.matched and wanted.search(fold(self._text(c.index))) for c in shown
         ):
-            return True  # asks "how many" or "when"; no passage on it holds a number or date
+            return True  # asks "how many" or "when"; no passage on it holds a number or a time
         if self.sentence_vectors is not None:
             closest = max(c.similarity for c in shown)
             if closest >= s.semantic_min_similarity:
