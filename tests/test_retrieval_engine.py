@@ -129,7 +129,7 @@ def test_markdown_mentions_and_control_chars_in_a_real_question(seed_engine: Eng
 
 def test_how_many_or_when_without_a_number_or_date_on_the_topic_is_declined(tmp_path) -> None:
     (tmp_path / "a.txt").write_text(
-        "The harbour ferry carries commuters across the bay.\n\n"
+        "The harbour ferry carries commuters and their bicycles across the wide bay.\n\n"
         "The lighthouse keepers record passing storms in a logbook, two entries a night.\n\n"
         "The town library opened its new reading room in March 1998.\n\n"
         "The old pier was closed to walkers last week, after the storm.\n"
