@@ -235,6 +235,19 @@ class SourcesPageButton(
         )
 
 
+_ANSWER_BUTTON = re.compile(r"^seedbot:(?:more|passage|vote):(?P<answer_id>[^:]+)")
+
+
+def answer_id_of(message: discord.Message) -> str | None:
+    """The id of the answer a bot message shows, read from its buttons (None if it has none)."""
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            match = _ANSWER_BUTTON.match(getattr(child, "custom_id", None) or "")
+            if match:
+                return match["answer_id"]
+    return None
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     MoreResultsButton,
     FullPassageButton,
