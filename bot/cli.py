@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.terminal import render_answer, render_sources
 from retrieval.corpus import Corpus, describe_ignored, ignored_files
 from retrieval.engine import INDEX_VERSION, Engine
+from retrieval.follow_up import asks_for_more, with_context
 from retrieval.models import Answer
 from retrieval.passage_store import load_corpus_cached
 
@@ -265,15 +266,19 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
         if command in {"sources", "/sources"}:
             out.write(render_sources(engine.sources) + "\n")
             continue
-        if command in {"more", "/more"}:
+        if command in {"more", "/more"} or (last_question and asks_for_more(text)):
             if last_question is None:
                 out.write("Ask a question first.\n")
                 continue
             offset += engine.settings.top_k
             answer = engine.answer(last_question, offset=offset)
         else:
-            last_question, offset = text, 0
-            answer = engine.answer(text)
+            # A follow-up ("why did he go there?") is read with the question before it.
+            question = with_context(last_question, text) if last_question else text
+            last_question, offset = question, 0
+            answer = engine.answer(question)
+            if question != text:
+                out.write(f"(read as: {question})\n")
         out.write(render_answer(answer, ansi=ansi) + "\n")
         if answer.has_more:
             out.write("(type 'more' for further quotes)\n")

@@ -100,6 +100,15 @@ def test_chat_answers_pages_and_quits(seed_engine: Engine) -> None:
     assert "Please ask a question" in text
 
 
+def test_chat_reads_a_follow_up_with_the_question_before(seed_engine: Engine) -> None:
+    out = io.StringIO()
+    chat = "Who is Kirill Dmitriev?\nwhy did he go to Washington?\ntell me more\n"
+    run_chat(seed_engine, io.StringIO(chat), out)
+    text = out.getvalue()
+    assert "(read as: why did he go to Washington? (Who is Kirill Dmitriev?))" in text
+    assert "[4] “" in text  # "tell me more" paged on
+
+
 def test_start_without_token_opens_the_chat(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     done = subprocess.run(
