@@ -26,7 +26,7 @@ from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_c
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.rerank import answer_pattern, answer_test, favour_answer_type, rerank
-from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors, in_context
+from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.small_talk import small_talk
 from retrieval.spelling import SpellingCorrector
@@ -169,8 +169,9 @@ class Engine:
         if encoder is None:
             return None
         cache = self.corpus.folder / CACHE_DIRNAME if s.save_index else None
-        sentences = [in_context(p.source.title, p.sentences) for p in self.corpus.passages]
-        return SentenceVectors.build(sentences, encoder, cache, progress=progress)
+        return SentenceVectors.build(
+            [p.sentences for p in self.corpus.passages], encoder, cache, progress=progress
+        )
 
     # -- lookups for front ends -------------------------------------------------
 
