@@ -128,19 +128,14 @@ def rerank(
     after other signals (``answer_types=False``), the answer-type bonuses."""
     if not ranked:
         return []
-    wanted = set(query_terms)
+    pairs = {(a, b) for a, b in itertools.pairwise(query_terms) if a != b}
     rescored = []
     for index, score in ranked:
         bonus = 0.0
-        if len(wanted) > 1:
-            # Two of the question's terms side by side, in either order ("phone call",
-            # "Putin's call"): seeds hit@1 +1 over pairs in the question's own order only.
-            adjacent = {
-                frozenset(pair)
-                for pair in itertools.pairwise(passage_terms(index))
-                if pair[0] != pair[1] and pair[0] in wanted and pair[1] in wanted
-            }
-            bonus += PHRASE_WEIGHT * sum(idf(a) + idf(b) for a, b in map(tuple, adjacent))
+        if pairs:
+            terms = passage_terms(index)
+            adjacent = pairs & set(itertools.pairwise(terms))
+            bonus += PHRASE_WEIGHT * sum(idf(a) + idf(b) for a, b in adjacent)
         rescored.append((index, score + bonus))
     if answer_types:
         return favour_answer_type(rescored, question=question, passage_text=passage_text)

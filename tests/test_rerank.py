@@ -55,21 +55,3 @@ def test_who_is_ranks_the_description_above_mere_mentions(tmp_path: Path, semant
     answer = engine.answer("who is hollis?")
     assert answer.answered
     assert "harbour master Jane Hollis" in answer.results[0].excerpt.text
-
-
-def test_question_terms_side_by_side_in_either_order_earn_the_phrase_bonus() -> None:
-    from retrieval.rerank import PHRASE_WEIGHT, rerank
-
-    passages = {
-        0: ["ferri", "x", "harbour", "y", "storm", "z", "close"],  # the terms, apart
-        1: ["harbour", "ferri", "y", "close", "storm"],  # two pairs, each reversed
-    }
-    ranked = rerank(
-        [(0, 1.0), (1, 1.0)],
-        question="Did the storm close the ferry harbour?",
-        query_terms=["storm", "close", "ferri", "harbour"],
-        passage_terms=passages.__getitem__,
-        passage_text=lambda index: "",
-        idf=lambda term: 1.0,
-    )
-    assert ranked == [(1, pytest.approx(1.0 + PHRASE_WEIGHT * 2 * 2)), (0, 1.0)]
