@@ -20,7 +20,7 @@ from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_m
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
 from retrieval.models import Passage, Source
 from retrieval.passages import passage_groups
-from retrieval.text import clean_line, fold
+from retrieval.text import clean_line, fold, strip_control
 
 if TYPE_CHECKING:
     from retrieval.index_cache import FileStamp
@@ -181,11 +181,7 @@ def read_article(path: Path, relative: str) -> Article:
 def parse_article(text: str, relative: str, *, markdown: bool = False) -> Article:
     """Split one article's text into metadata and passages."""
     declared, body_text = _front_matter(text, relative)
-    lines = (
-        _strip_markdown(body_text)
-        if markdown
-        else _join_wrapped([clean_line(line) for line in body_text.splitlines()])
-    )
+    lines = _strip_markdown(body_text) if markdown else _join_wrapped(_clean_lines(body_text))
     lines = _drop_trailer(lines)
     lines = _drop_chrome(lines)
     header, body, footer = _split_header_footer(lines, titled="title" in declared)
@@ -240,6 +236,13 @@ def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:
         elif not name:
             fields[f"extra:{key}"] = rendered
     return fields, post.content
+
+
+def _clean_lines(text: str) -> list[str]:
+    """``clean_line`` of each line: one scan for invisible characters instead of one per line."""
+    if strip_control(text) == text:
+        return [line.strip() for line in text.splitlines()]
+    return [clean_line(line) for line in text.splitlines()]
 
 
 def _render_value(value: Any) -> str | None:
@@ -302,7 +305,8 @@ def _drop_trailer(lines: list[str]) -> list[str]:
     seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
         if seen_text >= 2:
-            if is_trailer_marker(line.removeprefix("# ")):
+            # Markers are short: a long line is not one (checked here: most lines are long).
+            if len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(line.removeprefix("# ")):
                 return lines[:index]
         elif len(line.split()) >= 12:
             seen_text += 1
@@ -385,7 +389,7 @@ def _paragraphs(body: Iterable[str]) -> list[tuple[str, str | None]]:
     section: str | None = None
     for line in body:
         plain = line.removeprefix("# ")
-        if line.startswith("# ") or (len(plain.split()) <= 12 and not _SENTENCE_END.search(plain)):
+        if line.startswith("# ") or (not _SENTENCE_END.search(plain) and len(plain.split()) <= 12):
             section = plain
             continue
         paragraphs.append((plain, section))

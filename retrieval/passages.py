@@ -26,11 +26,13 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
     """Consecutive runs of at most MAX_SENTENCES sentences and about MAX_WORDS words."""
+    lengths = [len(sentence.split()) for sentence in sentences]
+    if len(sentences) <= MAX_SENTENCES and sum(lengths) <= MAX_WORDS:
+        return [tuple(sentences)] if sentences else []  # one group: what the loop gives
     groups: list[tuple[str, ...]] = []
     current: list[str] = []
     words = 0
-    for sentence in sentences:
-        length = len(sentence.split())
+    for sentence, length in zip(sentences, lengths, strict=True):
         if current and (len(current) >= MAX_SENTENCES or words + length > MAX_WORDS):
             groups.append(tuple(current))
             current, words = [], 0

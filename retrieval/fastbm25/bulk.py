@@ -13,6 +13,7 @@ corpus over forked processes on top of that.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, filterfalse, islice
@@ -117,6 +118,8 @@ class TermIds:
         self._chunks: list[npt.NDArray[np.int32]] = []
         self._lengths: list[npt.NDArray[np.int32]] = []
         self._word_ids = _WordIds(self.vocab)
+        # Per tokenizing process (``add_from_process``): its term ids -> ids in ``vocab``.
+        self._process_ids: dict[int, npt.NDArray[np.int32]] = {}
 
     def add_tokenized(self, batch: Sequence[Sequence[str]]) -> None:
         """Add already tokenized passages."""
@@ -138,19 +141,21 @@ class TermIds:
         self._chunks.append(ids[keep])
         self._lengths.append(np.bincount(passage[keep], minlength=len(batch)).astype(np.int32))
 
-    def add_local(
-        self,
-        local_vocab: Sequence[str],
-        terms: npt.NDArray[np.int32],
-        lengths: npt.NDArray[np.int32],
-    ) -> None:
-        """Add passages whose term ids refer to ``local_vocab`` (a worker's vocabulary)."""
+    def add_from_process(self, run: ProcessTerms) -> None:
+        """Add a run of passages tokenized by ``task_terms`` in some process.
+
+        Runs must come in corpus order, and each process's runs in the order it made
+        them: then every term a run's process knew before it is known here already, and
+        only the terms new to that process (``run.new``) need looking up.
+        """
         vocab = self.vocab
-        new = list(filterfalse(vocab.__contains__, local_vocab))  # C-level loops throughout
+        new = list(filterfalse(vocab.__contains__, run.new))  # C-level loops throughout
         vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
-        mapping = np.fromiter(map(vocab.__getitem__, local_vocab), np.int32, len(local_vocab))
-        self._chunks.append(mapping[terms] if terms.size else terms)
-        self._lengths.append(lengths)
+        added = np.fromiter(map(vocab.__getitem__, run.new), np.int32, len(run.new))
+        known = self._process_ids.get(run.vocabulary, np.empty(0, np.int32))
+        mapping = self._process_ids[run.vocabulary] = np.concatenate((known, added))
+        self._chunks.append(mapping[run.terms] if run.terms.size else run.terms)
+        self._lengths.append(run.lengths)
 
     @property
     def n_passages(self) -> int:
@@ -166,36 +171,38 @@ class TermIds:
 _PROCESS_IDS: TermIds | None = None  # this process's words, for every task_terms call
 
 
-class LocalTerms(NamedTuple):
-    """A run of passages' term ids, numbered within the run: what a parsing worker sends back."""
+class ProcessTerms(NamedTuple):
+    """A run of passages' term ids in the vocabulary of the process that tokenized them.
 
-    vocab: list[str]  # term id -> term
+    That vocabulary grows run by run; ``new`` holds the terms this run added to it,
+    in order of first sight, so the receiver can keep a copy of it.
+    """
+
+    vocabulary: int  # whose vocabulary the ids are in: the tokenizing process's id
+    new: list[str]
     terms: npt.NDArray[np.int32]
     lengths: npt.NDArray[np.int32]
 
 
-def task_terms(texts: Sequence[str]) -> LocalTerms:
-    """The terms of ``texts``, numbered by first sight within them (so by content alone).
+def task_terms(texts: Sequence[str]) -> ProcessTerms:
+    """The terms of ``texts``, as ids in this process's vocabulary (see ``ProcessTerms``).
 
     For a worker that tokenizes one run of passages after another: words it has
     seen in earlier runs are not looked up again (a large corpus has millions of
-    distinct words, and each costs a stemming).
+    distinct words, and each costs a stemming), and only the terms it has not sent
+    before go back with the run. Call ``forget_words`` first in a new worker.
     """
     global _PROCESS_IDS
     if _PROCESS_IDS is None:
         _PROCESS_IDS = TermIds()
     process = _PROCESS_IDS
+    known = len(process.vocab)
     process.add_texts(texts)
-    ids, lengths = process._chunks.pop(), process._lengths.pop()
-    unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # unique ids in order of first sight
-    rank = np.empty(order.shape[0], dtype=np.int32)
-    rank[order] = np.arange(order.shape[0], dtype=np.int32)
-    terms = process._word_ids.terms
-    return LocalTerms(
-        vocab=list(map(terms.__getitem__, unique[order].tolist())),
-        terms=rank[inverse.reshape(-1)] if ids.size else ids,
-        lengths=lengths,
+    return ProcessTerms(
+        vocabulary=os.getpid(),
+        new=process._word_ids.terms[known:],
+        terms=process._chunks.pop(),
+        lengths=process._lengths.pop(),
     )
 
 
@@ -204,10 +211,8 @@ def task_terms(texts: Sequence[str]) -> LocalTerms:
 _SHARED: dict[str, Any] = {}
 
 
-def _tokenize_slice(
-    bounds: tuple[int, int],
-) -> tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """In a worker: term ids of one contiguous slice, with the worker's own vocabulary."""
+def _tokenize_slice(bounds: tuple[int, int]) -> ProcessTerms:
+    """In a worker: term ids of one contiguous slice, in a vocabulary of its own."""
     texts: Sequence[str] = _SHARED["texts"]
     done = _SHARED["done"]
     ids = TermIds()
@@ -217,7 +222,7 @@ def _tokenize_slice(
         with done.get_lock():
             done.value += len(batch)
     terms, lengths = ids.arrays()
-    return sorted(ids.vocab, key=ids.vocab.__getitem__), terms, lengths
+    return ProcessTerms(bounds[0], ids._word_ids.terms, terms, lengths)
 
 
 def tokenize_parallel(
@@ -253,6 +258,6 @@ def tokenize_parallel(
             results = pending.get()
     finally:
         _SHARED.clear()
-    for local_vocab, terms, lengths in results:
-        merged.add_local(local_vocab, terms, lengths)
+    for result in results:
+        merged.add_from_process(result)
     return merged
