@@ -305,8 +305,8 @@ def _drop_trailer(lines: list[str]) -> list[str]:
     seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
         if seen_text >= 2:
-            # Markers are short: a long line is not one (checked here: most lines are long).
-            if len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(line.removeprefix("# ")):
+            # Markers are short and not empty: most lines are neither (checked here, cheaply).
+            if 0 < len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(line.removeprefix("# ")):
                 return lines[:index]
         elif len(line.split()) >= 12:
             seen_text += 1

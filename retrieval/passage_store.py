@@ -148,7 +148,8 @@ class StoreRows:
         np.save(directory / "offsets.npy", offsets)
         np.save(directory / "meta.npy", self.meta.astype(np.int32, copy=False))
         catalogue = {
-            "sources": [asdict(source) for source in self.sources],
+            # vars(): the fields in order, as asdict gives them, without its deep copy
+            "sources": [vars(source) for source in self.sources],
             "sections": self.sections,
             "problems": [asdict(problem) for problem in self.problems],
         }

@@ -264,9 +264,13 @@ def test_damage_anywhere_in_a_large_file_is_caught_on_load(tmp_path: Path, where
     assert saved.run()[1] is CacheStatus.LOADED
 
 
-def test_terms_of_words_is_term_of() -> None:
-    from retrieval.tokenize import term_of, terms_of_words
+def test_word_ids_are_term_of() -> None:
+    from retrieval.tokenize import term_of
 
     words = [word for text in TRICKY for word in WORD.findall(text)]
     words += ["The", "it's", "IT'S", "'s", "ﬁnance", "İstanbul", "`", "a`b", "Ceasefires", "U2"]
-    assert terms_of_words(words) == [term_of(word) for word in words]
+    ids = bulk.TermIds()
+    found = [ids._word_ids[word] for word in words + words]  # new, then known
+    terms = ids._word_ids.terms
+    expected = [term_of(word) for word in words + words]
+    assert [terms[i] if i >= 0 else None for i in found] == expected

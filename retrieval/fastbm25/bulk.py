@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.tokenize import WORD, term_of, terms_of_words
+from retrieval.tokenize import WORD, term_of
 
 T = TypeVar("T")
 CHUNK = 20_000  # passages per batch: bounds the memory of the word lists
@@ -43,27 +43,20 @@ def forget_words() -> None:
 
 
 class _WordIds(dict[str, int]):
-    """word -> term id in ``vocab`` (``_NOT_WORD``: none), worked out on first sight."""
+    """word -> term id in ``vocab`` (``_NOT_WORD``: none), worked out on first sight.
+
+    Looked up once per word occurrence (``map(ids.__getitem__, words)``): a word seen
+    before costs one dictionary look-up, a new one a call of ``__missing__``. Finding the
+    new words first (a pass over the distinct words) cost more than it saved.
+    """
 
     def __init__(self, vocab: dict[str, int]) -> None:
         super().__init__({_END: _END_ID})
         self.vocab = vocab
         self.terms: list[str] = list(vocab)  # term id -> term
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Work out the unseen ones of ``words`` (distinct, in order of first sight) at once."""
-        new = [word for word in words if word not in self]
-        vocab, terms = self.vocab, self.terms
-        for word, term in zip(new, terms_of_words(new), strict=True):
-            if term is None:
-                self[word] = _NOT_WORD
-            else:
-                found = self[word] = vocab.setdefault(term, len(vocab))
-                if found == len(terms):
-                    terms.append(term)
-
     def __missing__(self, word: str) -> int:
-        term = term_of(word)
+        term = term_of.__wrapped__(word)  # this dictionary is the cache
         if term is None:
             found = _NOT_WORD
         else:
@@ -133,7 +126,6 @@ class TermIds:
     def add_texts(self, batch: Sequence[str]) -> None:
         """Tokenize and add passage texts (term ids numbered in order of first sight)."""
         flat = batch_words(batch)
-        self._word_ids.learn(dict.fromkeys(flat))
         ids = np.fromiter(map(self._word_ids.__getitem__, flat), np.int32, count=len(flat))
         ends = ids == _END_ID
         passage = np.cumsum(ends) - ends  # each word's passage: the ends before it
