@@ -47,7 +47,7 @@ _FRONT_MATTER_FIELDS = {
     "link": "url",
     "canonical_url": "url",
 }
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_SENTENCE_END_CHARS = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")", "]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -291,7 +291,7 @@ def _join_wrapped(lines: list[str], *, always: bool = False) -> list[str]:
             and previous
             and not previous.startswith("# ")
             and not line.startswith("# ")
-            and (always or (not _SENTENCE_END.search(previous) and line[:1].islower()))
+            and (always or (not _ends_sentence(previous) and line[:1].islower()))
         )
         if continues:
             joined[-1] = f"{previous} {line}"
@@ -330,10 +330,16 @@ def _drop_chrome(lines: list[str]) -> list[str]:
     return kept
 
 
+def _ends_sentence(line: str) -> bool:
+    """Whether the line ends with sentence punctuation (before a final newline, as regex $).
+
+    ``endswith``, not a regex search for ``[...]$``: that tries every position of the line.
+    """
+    return line.removesuffix("\n").endswith(_SENTENCE_END_CHARS)
+
+
 def _is_body_line(line: str) -> bool:
-    return (
-        len(line.split()) >= 10 and bool(_SENTENCE_END.search(line)) and not line.startswith("# ")
-    )
+    return len(line.split()) >= 10 and _ends_sentence(line) and not line.startswith("# ")
 
 
 def _split_header_footer(
@@ -389,7 +395,7 @@ def _paragraphs(body: Iterable[str]) -> list[tuple[str, str | None]]:
     section: str | None = None
     for line in body:
         plain = line.removeprefix("# ")
-        if line.startswith("# ") or (not _SENTENCE_END.search(plain) and len(plain.split()) <= 12):
+        if line.startswith("# ") or (not _ends_sentence(plain) and len(plain.split()) <= 12):
             section = plain
             continue
         paragraphs.append((plain, section))

@@ -274,3 +274,21 @@ def test_word_ids_are_term_of() -> None:
     terms = ids._word_ids.terms
     expected = [term_of(word) for word in words + words]
     assert [terms[i] if i >= 0 else None for i in found] == expected
+
+
+def test_cheap_parse_checks_match_what_they_replace() -> None:
+    """word_count is len(str.split()); _ends_sentence is the old regex search for [...]$."""
+    import random
+    import re
+
+    from retrieval.corpus import _ends_sentence
+    from retrieval.passages import word_count
+
+    sentence_end = re.compile(r"[.!?…:;\"”’)\]]$")
+    alphabet = list('ab .!?…:;"”’)],\n\t\r\x0b\x1c\x1f\x85\xa0\u2003\u2028\u3000\x1e')
+    rng = random.Random(1)
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 9))) for _ in range(50_000)]
+    texts += [*TRICKY, "Ends.\n", "two  spaces", " lead and trail "]
+    for text in texts:
+        assert word_count(text) == len(text.split()), repr(text)
+        assert _ends_sentence(text) == bool(sentence_end.search(text)), repr(text)
