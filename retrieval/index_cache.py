@@ -285,7 +285,7 @@ def write_atomically(
             "artifacts": _artifacts(tmp),
         }
         with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-            json.dump(manifest, handle)
+            handle.write(json.dumps(manifest))  # dumps: C encoder (dump's is pure Python)
             handle.flush()
             os.fsync(handle.fileno())
         final = root / name
