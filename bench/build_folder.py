@@ -9,7 +9,8 @@ time, CPU time, peak RSS (``wait4``'s ``ru_maxrss``, what ``/usr/bin/time -v`` r
 largest of the process and its workers), the passages it indexed and the phases from its
 log; then the median, min and max wall time and the load average before and after.
 ``--code DIR`` runs the seedbot of another checkout (e.g. ``git worktree add /tmp/before
-HEAD~1``) with this interpreter, to compare before and after in one session.
+HEAD~1``) with this interpreter; ``--compare DIR`` alternates runs of that checkout with
+this one's, so that both see the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -88,26 +89,38 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--code", type=Path, help="a checkout whose seedbot to run")
-    args = parser.parse_args()
-    print(f"load average before: {_load()}", flush=True)
-    builds = []
-    for run in range(1, args.runs + 1):
-        build = build_once(args.corpus, args.code)
-        builds.append(build)
-        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in build.phases.items())
-        print(
-            f"run {run}: {build.wall_s:.1f} s wall, {build.cpu_s:.1f} s CPU, "
-            f"peak RSS {build.peak_mib:.0f} MiB, {build.passages:,} passages from "
-            f"{build.articles:,} articles ({phases}; load {_load()})",
-            flush=True,
-        )
-    walls = [build.wall_s for build in builds]
-    print(
-        f"seedbot index, {builds[0].passages:,} passages: wall median {statistics.median(walls):.1f} s "
-        f"(min {min(walls):.1f}, max {max(walls):.1f}; {len(walls)} runs), "
-        f"peak RSS max {max(build.peak_mib for build in builds):.0f} MiB, "
-        f"load average after: {_load()}"
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout: its runs alternate with this one's (same load for both)",
     )
+    args = parser.parse_args()
+    checkouts: dict[str, Path | None] = {str(args.code or "this checkout"): args.code}
+    if args.compare is not None:
+        checkouts = {str(args.compare): args.compare, **checkouts}
+    print(f"load average before: {_load()}", flush=True)
+    builds: dict[str, list[Build]] = {label: [] for label in checkouts}
+    for run in range(1, args.runs + 1):
+        for label, code in checkouts.items():
+            build = build_once(args.corpus, code)
+            builds[label].append(build)
+            phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in build.phases.items())
+            print(
+                f"{label}, run {run}: {build.wall_s:.1f} s wall, {build.cpu_s:.1f} s CPU, "
+                f"peak RSS {build.peak_mib:.0f} MiB, {build.passages:,} passages from "
+                f"{build.articles:,} articles ({phases}; load {_load()})",
+                flush=True,
+            )
+    for label, done in builds.items():
+        walls = [build.wall_s for build in done]
+        cpus = [build.cpu_s for build in done]
+        print(
+            f"{label}: seedbot index, {done[0].passages:,} passages: wall median "
+            f"{statistics.median(walls):.1f} s (min {min(walls):.1f}, max {max(walls):.1f}; "
+            f"{len(walls)} runs), CPU median {statistics.median(cpus):.1f} s, "
+            f"peak RSS max {max(build.peak_mib for build in done):.0f} MiB"
+        )
+    print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":
