@@ -28,6 +28,7 @@ _FIELD = re.compile(r"^\.([TAWB])\n(.*?)(?=^\.[TAWB]\n|\Z)", re.M | re.S)
 @dataclass(frozen=True)
 class Cranfield:
     documents: list[str]  # abstract text (.W), document i has id i + 1
+    titles: list[str]  # title (.T) of each document, "" when missing
     queries: list[str]  # query i has qrel number i + 1
     qrels: dict[int, dict[int, int]]  # query number -> {document id: code}
 
@@ -42,14 +43,16 @@ def _records(path: Path) -> list[dict[str, str]]:
 
 
 def load(folder: Path = FOLDER) -> Cranfield:
-    documents = [fields.get("W", "") for fields in _records(folder / "cran.all.1400")]
+    records = _records(folder / "cran.all.1400")
+    documents = [fields.get("W", "") for fields in records]
+    titles = [" ".join(fields.get("T", "").split()) for fields in records]
     queries = [fields.get("W", "") for fields in _records(folder / "cran.qry")]
     qrels: dict[int, dict[int, int]] = defaultdict(dict)
     for line in (folder / "cranqrel").read_text().splitlines():
         parts = line.split()
         if len(parts) >= 3:
             qrels[int(parts[0])][int(parts[1])] = int(parts[2])
-    return Cranfield(documents, queries, dict(qrels))
+    return Cranfield(documents, titles, queries, dict(qrels))
 
 
 def gain(code: int | None) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from bench import cranfield
 from retrieval.bm25 import OkapiScorer
 from retrieval.passages import split_sentences
-from retrieval.semantic import SentenceEncoder, SentenceVectors
+from retrieval.semantic import SentenceEncoder, SentenceVectors, in_context
 from retrieval.settings import EngineSettings
 from retrieval.tokenize import tokenize
 
@@ -34,7 +34,9 @@ def main() -> None:
     documents = [" ".join(d.split()) for d in collection.documents]
     scorer = OkapiScorer([tokenize(d) for d in documents])
     sentences = [tuple(split_sentences(d)) or (d,) for d in documents]
-    vectors = SentenceVectors.build(sentences, encoder, CACHE, progress=True)
+    # As the engine encodes them: each sentence after its document's title.
+    in_titles = [in_context(t, s) for t, s in zip(collection.titles, sentences, strict=True)]
+    vectors = SentenceVectors.build(in_titles, encoder, CACHE, progress=True)
     questions = encoder.encode([" ".join(q.split()) for q in collection.queries])
     default = EngineSettings().semantic_weight
 

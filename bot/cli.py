@@ -21,7 +21,9 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.terminal import render_answer, render_sources
+from retrieval.corpus import Corpus, describe_ignored, ignored_files
 from retrieval.engine import INDEX_VERSION, Engine
+from retrieval.follow_up import asks_for_more, with_context
 from retrieval.models import Answer
 from retrieval.passage_store import load_corpus_cached
 
@@ -150,12 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_problems(corpus: Corpus) -> None:
+    """Name the files that were skipped, and why, and those that are not articles at all."""
+    for problem in corpus.problems:
+        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    ignored = describe_ignored(ignored_files(corpus.folder))
+    if ignored:
+        print(f"seedbot: {ignored}", file=sys.stderr)
+
+
 def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
     """Load the corpus, saying which files were skipped and why."""
     started = time.perf_counter()
     engine = Engine.from_folder(settings.corpus_dir, settings.engine_settings())
-    for problem in engine.corpus.problems:
-        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    report_problems(engine.corpus)
     log.log(
         logging.DEBUG if quiet else logging.INFO,
         "Loaded %d articles, %d passages from %s in %.2fs",
@@ -256,15 +266,19 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
         if command in {"sources", "/sources"}:
             out.write(render_sources(engine.sources) + "\n")
             continue
-        if command in {"more", "/more"}:
+        if command in {"more", "/more"} or (last_question and asks_for_more(text)):
             if last_question is None:
                 out.write("Ask a question first.\n")
                 continue
             offset += engine.settings.top_k
             answer = engine.answer(last_question, offset=offset)
         else:
-            last_question, offset = text, 0
-            answer = engine.answer(text)
+            # A follow-up ("why did he go there?") is read with the question before it.
+            question = with_context(last_question, text) if last_question else text
+            last_question, offset = question, 0
+            answer = engine.answer(question)
+            if question != text:
+                out.write(f"(read as: {question})\n")
         out.write(render_answer(answer, ansi=ansi) + "\n")
         if answer.has_more:
             out.write("(type 'more' for further quotes)\n")
@@ -325,8 +339,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     corpus, passages_status = load_corpus_cached(
         settings.corpus_dir, version=INDEX_VERSION, workers=workers
     )
-    for problem in corpus.problems:
-        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+    report_problems(corpus)
     if not corpus.passages:
         print(f"seedbot: no passages to index in {settings.corpus_dir}", file=sys.stderr)
         return 1

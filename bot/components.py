@@ -18,6 +18,7 @@ import discord
 from bot import limits, messages, rendering
 from bot.feedback import AnswerRecord, new_answer_id
 from bot.replies import apologise, reply_privately
+from retrieval import messages as engine_messages
 from retrieval.models import Answer
 
 if TYPE_CHECKING:
@@ -234,6 +235,19 @@ class SourcesPageButton(
         )
 
 
+_ANSWER_BUTTON = re.compile(r"^seedbot:(?:more|passage|vote):(?P<answer_id>[^:]+)")
+
+
+def answer_id_of(message: discord.Message) -> str | None:
+    """The id of the answer a bot message shows, read from its buttons (None if it has none)."""
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            match = _ANSWER_BUTTON.match(getattr(child, "custom_id", None) or "")
+            if match:
+                return match["answer_id"]
+    return None
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     MoreResultsButton,
     FullPassageButton,
@@ -278,6 +292,10 @@ async def prepare_answer(
     channel_id: int | None,
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """Store the page (so its buttons outlive the process) and render it with its buttons."""
+    engine = bot.engines.current
+    if answer.reason == engine_messages.SOURCES and engine is not None:
+        sources = engine.corpus.sources  # "what articles do you have?": the /sources list
+        return rendering.sources_embed(sources, 0), sources_view(0, len(sources))
     embed = rendering.answer_embed(answer, question)
     if not answer.answered or not answer.results:
         return embed, None

@@ -103,7 +103,8 @@ class EngineHolder:
             report = LoadReport(
                 sources=len(corpus.sources),
                 passages=len(corpus.passages),
-                problems=tuple(f"{problem.file} ({problem.reason})" for problem in corpus.problems),
+                problems=tuple(f"{problem.file} ({problem.reason})" for problem in corpus.problems)
+                + _ignored(getattr(corpus, "folder", None)),
                 seconds=time.perf_counter() - started,
             )
             log.info(
@@ -114,6 +115,16 @@ class EngineHolder:
                 report.seconds,
             )
             return report
+
+
+def _ignored(folder: Path | None) -> tuple[str, ...]:
+    """The files in the corpus folder that are not articles, as one line for /reload."""
+    from retrieval.corpus import describe_ignored, ignored_files
+
+    if folder is None:
+        return ()
+    line = describe_ignored(ignored_files(folder))
+    return (line,) if line else ()
 
 
 def default_engine_factory(settings: Settings) -> EngineFactory:

@@ -43,7 +43,7 @@ SOURCE_NOT_FOUND: Final = "No article matches {query}. Use `/sources` to see the
 NO_SOURCES: Final = "There are no articles loaded. An admin can add some and run `/reload`."
 RELOAD_STARTED: Final = "Reloading the articles…"
 RELOAD_DONE: Final = "Reloaded: {sources} articles, {passages} passages in {seconds:.1f} s."
-RELOAD_PROBLEMS: Final = "{count} files were skipped: {files}"
+RELOAD_PROBLEMS: Final = "Files not used ({count}): {files}"
 RELOAD_FAILED: Final = "Reload failed, the previous articles stay in use. See the bot's log."
 
 BUTTON_MORE: Final = "More results"

@@ -152,7 +152,7 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
     reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
-    if answer.reason in engine_messages.SMALL_TALK:  # a reply to "hi" or "thanks", not a miss
+    if answer.reason in engine_messages.SMALL_TALK | {engine_messages.SOURCES}:  # not a miss
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
         embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))
         embed.colour = ANSWER_COLOUR
@@ -196,9 +196,7 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
     lines = []
     per_line = limits.EMBED_DESCRIPTION // SOURCES_PER_PAGE - 2
     for number, source in enumerate(sources[start : start + SOURCES_PER_PAGE], start=start + 1):
-        details = [
-            escape_text(value) for value in (source.author or source.outlet, source.date) if value
-        ]
+        details = [escape_text(value) for value in source.credit]
         line = f"**{number}.** {escape_text(source.label)}"
         if details:
             line += " — " + ", ".join(details)

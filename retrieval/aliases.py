@@ -7,8 +7,10 @@ without a model. A broken file must not stop the bot, so problems come back as w
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,11 @@ _FORMAT_HINT = (
 # Short all-capital abbreviations collide with everyday words ("US"/"us", "UN"/"un"),
 # so they only match when written in capitals.
 _CASE_SENSITIVE_MAX = 2
+_WORD = re.compile(r"\w+")
+# Country codes worth knowing by their letters; the rest ("IN", "IT", "NO") are everyday words.
+_COUNTRY_CODES = frozenset({"US", "USA", "UK", "UAE"})
+
+log = logging.getLogger(__name__)
 
 
 def _member_pattern(name: str) -> re.Pattern[str]:
@@ -39,10 +46,24 @@ class Aliases:
     _patterns: tuple[tuple[re.Pattern[str], ...], ...] = field(
         default=(), init=False, repr=False, compare=False
     )
+    # First word of every name -> the groups holding such a name: a question is only
+    # matched against the groups it could contain (hundreds of country names otherwise).
+    _by_first_word: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         patterns = tuple(tuple(_member_pattern(name) for name in group) for group in self.groups)
         object.__setattr__(self, "_patterns", patterns)
+        by_first_word: dict[str, list[int]] = {}
+        for number, group in enumerate(self.groups):
+            for name in group:
+                first = _WORD.search(name)
+                if first:
+                    by_first_word.setdefault(first[0].casefold(), []).append(number)
+        object.__setattr__(
+            self, "_by_first_word", {w: tuple(sorted(set(g))) for w, g in by_first_word.items()}
+        )
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -54,7 +75,10 @@ class Aliases:
         names as the aliases file spells them, in file order.
         """
         found: dict[str, tuple[str, ...]] = {}
-        for group, patterns in zip(self.groups, self._patterns, strict=True):
+        words = {word.casefold() for word in _WORD.findall(text)}
+        candidates = sorted({n for w in words for n in self._by_first_word.get(w, ())})
+        for number in candidates:
+            group, patterns = self.groups[number], self._patterns[number]
             present = [bool(pattern.search(text)) for pattern in patterns]
             if not any(present):
                 continue
@@ -129,19 +153,72 @@ def _parse_groups(data: Any, where: str) -> tuple[list[list[str]], list[str]]:
     return groups, warnings
 
 
-def load_aliases(folder: Path) -> Aliases:
-    """Read ``<folder>/aliases.yaml``; a missing file means no aliases, a bad one a warning."""
+@cache
+def country_aliases() -> tuple[tuple[str, ...], ...]:
+    """Every country's name, its people's adjective and its one-word other names, from the
+    ``countryinfo`` package: "American" finds "US", "German" finds "Germany".
+
+    Several-word official names ("Republic of Albania") are left out: their common words
+    ("republic", "people") would make unrelated questions look covered.
+    """
+    try:
+        from countryinfo import all_countries
+
+        countries = all_countries()
+    except Exception as error:  # a broken install costs these aliases, not the bot
+        log.warning("Country names are not linked to their adjectives: %s", error)
+        return ()
+    by_adjective: dict[str, tuple[int, list[str]]] = {}  # adjective -> most populous country
+    groups: list[list[str]] = []
+    for country in countries:
+        try:
+            name, adjective = country.name(), country.demonym()
+            others = [n for n in country.alt_spellings() or [] if isinstance(n, str)]
+            population = int(country.population() or 0)
+        except Exception:  # one incomplete record is skipped, not fatal
+            continue
+        words = [name] + [
+            n
+            for n in others
+            if n.isascii() and (n in _COUNTRY_CODES or (len(n) >= 4 and " " not in n))
+        ]
+        group = list(dict.fromkeys(w for w in words if w.isascii()))
+        groups.append(group)
+        if (
+            isinstance(adjective, str)
+            and adjective.strip()
+            and adjective.isascii()
+            and adjective not in group
+        ):
+            # "American" is also the adjective of American Samoa: it goes to the most populous.
+            held = by_adjective.get(adjective)
+            if held is None or population > held[0]:
+                by_adjective[adjective] = (population, group)
+    for adjective, (_, group) in by_adjective.items():
+        group.append(adjective)
+    return _merge([group for group in groups if len(group) >= 2])
+
+
+def load_aliases(folder: Path, *, countries: bool = True) -> Aliases:
+    """Read ``<folder>/aliases.yaml``, joined with the built-in country names unless
+    ``countries`` is false; a missing file means no aliases of its own, a bad one a warning."""
+    builtin = [list(group) for group in country_aliases()] if countries else []
     path = folder / ALIASES_FILE
     if not path.is_file():
-        return Aliases()
+        return Aliases(groups=_merge(builtin))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f", line {mark.line + 1}" if mark is not None else ""
         problem = exc.problem or "invalid YAML"
-        return Aliases(warnings=(f"{path}{line}: {problem}; aliases ignored. {_FORMAT_HINT}",))
+        return Aliases(
+            groups=_merge(builtin),
+            warnings=(f"{path}{line}: {problem}; aliases ignored. {_FORMAT_HINT}",),
+        )
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        return Aliases(warnings=(f"{path}: cannot be read ({exc}); aliases ignored",))
+        return Aliases(
+            groups=_merge(builtin), warnings=(f"{path}: cannot be read ({exc}); aliases ignored",)
+        )
     groups, warnings = _parse_groups(data, str(path))
-    return Aliases(groups=_merge(groups), warnings=tuple(warnings))
+    return Aliases(groups=_merge(groups + builtin), warnings=tuple(warnings))

@@ -5,10 +5,11 @@ A file that cannot be read is reported by name and skipped; the rest still loads
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import frontmatter
 import yaml
 
+from retrieval.aliases import ALIASES_FILE
 from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_marker
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
 from retrieval.models import Passage, Source
@@ -53,6 +55,16 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)")
 _MD_HTML = re.compile(r"<[^>\n]+>")
+_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^[\s|:-]+$")
+# Marks a Markdown list item or table row from stripping to paragraphs: its own paragraph,
+# never taken for a heading however short ("- Founded in 1998"). Removed before use.
+_ITEM = "\x1f"
+
+
+def _plain(line: str) -> str:
+    """A line without the heading or item marker."""
+    return line.removeprefix("# ").removeprefix(_ITEM)
 
 
 @dataclass(frozen=True)
@@ -94,14 +106,9 @@ class ArticleFile:
         return Path(self.location)
 
 
-def scan_article_files(folder: Path) -> list[ArticleFile]:
-    """The article files under ``folder`` with their stat, in a stable order.
-
-    One ``scandir`` walk and one ``stat`` per file: the passage store and the index
-    share this listing (and the fingerprint made from it) instead of each listing again.
-    Hidden files and folders are skipped; symbolic links to files are followed.
-    """
-    found: list[ArticleFile] = []
+def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(relative path, entry) of every file under ``folder``, hidden files and folders
+    skipped, symbolic links to files followed (links to folders are not: no loops)."""
     pending = [(str(folder), "")]
     while pending:
         directory, prefix = pending.pop()
@@ -116,15 +123,57 @@ def scan_article_files(folder: Path) -> list[ArticleFile]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{prefix}{name}/"))
-                elif name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
-                    stat = entry.stat()
-                    found.append(
-                        ArticleFile(f"{prefix}{name}", entry.path, stat.st_size, stat.st_mtime_ns)
-                    )
+                elif entry.is_file():
+                    yield f"{prefix}{name}", entry
             except OSError:
                 continue
+
+
+def scan_article_files(folder: Path) -> list[ArticleFile]:
+    """The article files under ``folder`` with their stat, in a stable order.
+
+    One ``scandir`` walk and one ``stat`` per file: the passage store and the index
+    share this listing (and the fingerprint made from it) instead of each listing again.
+    """
+    found: list[ArticleFile] = []
+    for relative, entry in _walk(folder):
+        if entry.name.lower().endswith(ARTICLE_SUFFIXES):
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            found.append(ArticleFile(relative, entry.path, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda file: file.relative)
     return found
+
+
+def ignored_files(folder: Path, limit: int = 1000) -> list[str]:
+    """Files under ``folder`` that are not articles (.html, .pdf, .docx ...), relative, sorted:
+    front ends name them, so that a file dropped in the wrong format is not silently unused.
+
+    The aliases file is not counted; at most ``limit`` are listed.
+    """
+    found: list[str] = []
+    for relative, entry in _walk(folder):
+        name = entry.name
+        if not name.lower().endswith(ARTICLE_SUFFIXES) and name != ALIASES_FILE:
+            found.append(relative)
+            if len(found) >= limit:
+                break
+    return sorted(found)
+
+
+def describe_ignored(files: Sequence[str], shown: int = 5) -> str | None:
+    """One line naming the files that are not read, or None when there are none."""
+    if not files:
+        return None
+    names = ", ".join(files[:shown]) + (
+        f" and {len(files) - shown} more" if len(files) > shown else ""
+    )
+    return (
+        f"not read: {names} (only .txt and .md files are articles; save "
+        f"{'it' if len(files) == 1 else 'them'} as text to include {'it' if len(files) == 1 else 'them'})"
+    )
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -169,13 +218,36 @@ def read_article(path: Path, relative: str) -> Article:
         raise ArticleError(
             f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files"
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ArticleError(
-            f"is not valid UTF-8 (byte {error.start}); save it as UTF-8 and reload"
-        ) from error
+    text = _decode(raw, relative)
     return parse_article(text, relative, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+
+
+def _decode(raw: bytes, relative: str) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
+    another encoding when charset-normalizer recognises the text's language in it (a file
+    saved as Windows-1252 is still an article); else an error saying what to do.
+
+    Guesses on a few bytes are wild ("Caf\\xe9" may be Urdu), hence the language check.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problem = ArticleError(
+            f"is not valid UTF-8 (byte {error.start}) nor text in another encoding we "
+            "recognise; save it as UTF-8 and reload"
+        )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise problem from None
+    from charset_normalizer import from_bytes  # only for the rare file that is not UTF-8
+
+    best = from_bytes(raw).best()
+    if best is None or not best.coherence or "\x00" in str(best):
+        raise problem
+    log.info("Read %s as %s: it is not UTF-8", relative, best.encoding)
+    return str(best)
 
 
 def parse_article(text: str, relative: str, *, markdown: bool = False) -> Article:
@@ -186,8 +258,8 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     lines = _drop_chrome(lines)
     header, body, footer = _split_header_footer(lines, titled="title" in declared)
     detected = _detect_metadata(header, footer)
-    if markdown and "title" not in detected and body and body[0][1] is not None:
-        detected["title"] = body[0][1]
+    if markdown and "title" not in detected and body and body[0].startswith("# "):
+        detected["title"] = body[0].removeprefix("# ")  # a Markdown article's first heading
     meta = {**detected, **declared}
     paragraphs = _paragraphs(body)
     if not paragraphs:
@@ -266,6 +338,11 @@ def _strip_markdown(text: str) -> list[str]:
             continue
         line = raw
         heading = bool(_MD_HEADING.match(line))
+        item = bool(_MD_LIST.match(line))
+        if _MD_TABLE_ROW.match(line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            line = "" if _MD_TABLE_RULE.match(line) else " | ".join(c for c in cells if c)
+            item = True
         line = _MD_HEADING.sub("", line)
         line = _MD_LIST.sub("", line)
         line = line.lstrip("> ") if line.startswith(">") else line
@@ -275,6 +352,9 @@ def _strip_markdown(text: str) -> list[str]:
         line = clean_line(line)
         if heading and line:
             line = "# " + line
+        elif item and line:
+            lines.append("")  # an item starts a paragraph; wrapped lines still join it
+            line = _ITEM + line
         if re.fullmatch(r"[-*_=]{3,}", line):
             line = ""
         lines.append(line)
@@ -305,8 +385,9 @@ def _drop_trailer(lines: list[str]) -> list[str]:
     seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
         if seen_text >= 2:
-            # Markers are short and not empty: most lines are neither (checked here, cheaply).
-            if 0 < len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(line.removeprefix("# ")):
+            # Markers are short and not empty: most lines are neither (checked here, cheaply;
+            # a heading or item marker adds at most two characters).
+            if 0 < len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(_plain(line)):
                 return lines[:index]
         elif len(line.split()) >= 12:
             seen_text += 1
@@ -321,7 +402,7 @@ def _drop_chrome(lines: list[str]) -> list[str]:
         if not line:
             kept.append(line)
             continue
-        plain = line.removeprefix("# ")
+        plain = _plain(line)
         key = fold(plain) if len(plain) <= MAX_CHROME_CHARS else plain
         if key in seen or is_chrome_line(plain):
             continue
@@ -356,7 +437,7 @@ def _split_header_footer(
         start = headings[first_section]
     header, rest = content[:start], content[start:]
     end = len(rest)
-    while end > 1 and (is_attribution(rest[end - 1]) or author_of(rest[end - 1])):
+    while end > 1 and (is_attribution(_plain(rest[end - 1])) or author_of(_plain(rest[end - 1]))):
         end -= 1
     return header, rest[:end], rest[end:]
 
@@ -365,7 +446,7 @@ def _detect_metadata(header: list[str], footer: list[str]) -> dict[str, str]:
     meta: dict[str, str] = {}
     dates_before_title: list[str] = []
     for line in header:
-        plain = line.removeprefix("# ")
+        plain = _plain(line)
         if date := date_of(plain):
             if "title" in meta:
                 meta.setdefault("date", date)
@@ -379,7 +460,7 @@ def _detect_metadata(header: list[str], footer: list[str]) -> dict[str, str]:
             meta["title"] = plain
     if "date" not in meta and dates_before_title:
         meta["date"] = dates_before_title[0]
-    for line in footer:
+    for line in (_plain(line) for line in footer):
         if outlet := outlet_of(line):
             meta.setdefault("outlet", outlet)
         if url := url_of(line):
@@ -390,12 +471,15 @@ def _detect_metadata(header: list[str], footer: list[str]) -> dict[str, str]:
 
 
 def _paragraphs(body: Iterable[str]) -> list[tuple[str, str | None]]:
-    """(paragraph, section heading) pairs; short unpunctuated lines become headings."""
+    """(paragraph, section heading) pairs; short unpunctuated lines become headings, except
+    Markdown list items and table rows."""
     paragraphs: list[tuple[str, str | None]] = []
     section: str | None = None
     for line in body:
-        plain = line.removeprefix("# ")
-        if line.startswith("# ") or (not _ends_sentence(plain) and len(plain.split()) <= 12):
+        plain = _plain(line)
+        if not line.startswith(_ITEM) and (
+            line.startswith("# ") or (not _ends_sentence(plain) and len(plain.split()) <= 12)
+        ):
             section = plain
             continue
         paragraphs.append((plain, section))

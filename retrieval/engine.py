@@ -7,7 +7,7 @@ swap in a new Engine to reload, so questions in flight finish on the old one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,8 +25,8 @@ from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
-from retrieval.rerank import favour_answer_type, rerank
-from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors
+from retrieval.rerank import answer_pattern, answer_test, favour_answer_type, rerank
+from retrieval.semantic import MODEL_ID, SentenceEncoder, SentenceVectors, in_context
 from retrieval.settings import EngineSettings
 from retrieval.small_talk import small_talk
 from retrieval.spelling import SpellingCorrector
@@ -169,9 +169,8 @@ class Engine:
         if encoder is None:
             return None
         cache = self.corpus.folder / CACHE_DIRNAME if s.save_index else None
-        return SentenceVectors.build(
-            [p.sentences for p in self.corpus.passages], encoder, cache, progress=progress
-        )
+        sentences = [in_context(p.source.title, p.sentences) for p in self.corpus.passages]
+        return SentenceVectors.build(sentences, encoder, cache, progress=progress)
 
     # -- lookups for front ends -------------------------------------------------
 
@@ -268,8 +267,9 @@ class Engine:
             reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
             return self._decline(parsed, reason, explanation)
         page = candidates[offset : offset + top_k]
+        suits = answer_test(parsed.cleaned) if self.settings.rerank else None
         results = tuple(
-            self._result(offset + position, candidate, meaning)
+            self._result(offset + position, candidate, meaning, suits)
             for position, candidate in enumerate(page, start=1)
         )
         return Answer(
@@ -282,7 +282,13 @@ class Engine:
             explanation=explanation,
         )
 
-    def _result(self, rank: int, candidate: _Candidate, meaning: np.ndarray | None) -> Result:
+    def _result(
+        self,
+        rank: int,
+        candidate: _Candidate,
+        meaning: np.ndarray | None,
+        suits: Callable[[str], bool] | None,
+    ) -> Result:
         passage = self.corpus.passages[candidate.index]
         closeness = None
         if meaning is not None and self.sentence_vectors is not None:
@@ -291,7 +297,9 @@ class Engine:
             rank=rank,
             score=candidate.score,
             passage=passage,
-            excerpt=choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness),
+            excerpt=choose_excerpt(
+                passage, candidate.matched, self.scorer.idf, closeness, suits=suits
+            ),
             matched_terms=tuple(sorted(candidate.matched)),
         )
 
@@ -312,6 +320,8 @@ class Engine:
                 message=text,
             )
         social = small_talk(parsed.question)
+        if social == messages.SOURCES:
+            return self._sources_answer(parsed)
         if social:
             return self._decline(parsed, social)
         if not parsed.terms:
@@ -320,6 +330,31 @@ class Engine:
         if not known and self.sentence_vectors is None:  # else meaning alone may find it
             return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, []))
         return None
+
+    def _sources_answer(self, parsed: ParsedQuery) -> Answer:
+        """The list of articles, for "what are the articles about?" (front ends may show
+        their own richer list for ``reason == SOURCES``)."""
+        sources = self.corpus.sources
+        shown = sources[: messages.SOURCES_SHOWN]
+        lines = []
+        for number, source in enumerate(shown, 1):
+            credit = f" — {', '.join(source.credit)}" if source.credit else ""
+            lines.append(f"{number}. {source.label}{credit}")
+        rest = len(sources) - len(shown)
+        text = messages.message_for(
+            messages.SOURCES,
+            count=len(sources),
+            plural="" if len(sources) == 1 else "s",
+            listing="\n".join(lines),
+            more=f"\n… and {rest} more in the list of sources." if rest else "",
+        )
+        return Answer(
+            question=parsed.question,
+            answered=False,
+            reason=messages.SOURCES,
+            message=text,
+            query_terms=parsed.terms,
+        )
 
     def _decline(
         self, parsed: ParsedQuery, reason: str, explanation: dict[str, Any] | None = None
@@ -338,14 +373,21 @@ class Engine:
         question, and none of those shown is close to it in meaning either."""
         s = self.settings
         best = max(shown, key=lambda c: c.coverage)
+        wanted = answer_pattern(parsed.cleaned, loose=True) if s.rerank else None
+        if wanted is not None and not any(
+            c.matched and wanted.search(fold(self._text(c.index))) for c in shown
+        ):
+            return True  # asks "how many" or "when"; no passage on it holds a number or a time
         if self.sentence_vectors is not None:
             closest = max(c.similarity for c in shown)
             if closest >= s.semantic_min_similarity:
                 return False  # says the same in other words
             if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
                 return True  # shares some words, but is about something else
+        # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
+        # likely someone or something else: ask for more of the question to be covered.
         unknown_names = [
-            t for t in parsed.terms if t in parsed.names and not self.scorer.doc_freq(t)
+            t for t in parsed.terms if t in parsed.names and not self._stands_for(parsed, t)
         ]
         if unknown_names:
             return best.coverage < s.min_coverage_unknown_name

@@ -131,6 +131,9 @@ class EvalReport:
     misses: tuple[Miss, ...]
     ranks: dict[str, int | None] = field(default_factory=dict)  # question id -> hit rank
     seconds: float = 0.0
+    # The same hits counted only where the quote itself (not its passage) holds the answer.
+    quote_hit_at_1: float = 0.0
+    quote_hit_at_k: float = 0.0
 
     def metrics(self) -> dict[str, float]:
         """The headline numbers by the names floors use (per category: ``chat/hit@3``)."""
@@ -138,6 +141,8 @@ class EvalReport:
             "hit@1": self.hit_at_1,
             f"hit@{self.k}": self.hit_at_k,
             "mrr": self.mrr,
+            "quote_hit@1": self.quote_hit_at_1,
+            f"quote_hit@{self.k}": self.quote_hit_at_k,
             "honest_decline_rate": self.honest_decline_rate,
             "wrong_decline_rate": self.wrong_decline_rate,
         }
@@ -156,6 +161,8 @@ class EvalReport:
             "hit@1": self.hit_at_1,
             f"hit@{self.k}": self.hit_at_k,
             "mrr": self.mrr,
+            "quote_hit@1": self.quote_hit_at_1,
+            f"quote_hit@{self.k}": self.quote_hit_at_k,
             "honest_decline_rate": self.honest_decline_rate,
             "wrong_decline_rate": self.wrong_decline_rate,
             "categories": {name: s.to_json(self.k) for name, s in self.categories.items()},
@@ -236,16 +243,18 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
     return questions
 
 
-def hit_rank(answer: Answer, expected: Sequence[str], k: int) -> int | None:
-    """The 1-based rank of the first of the top ``k`` results quoting an expected answer."""
+def hit_rank(
+    answer: Answer, expected: Sequence[str], k: int, *, quote_only: bool = False
+) -> int | None:
+    """The 1-based rank of the first of the top ``k`` results holding an expected answer:
+    in its passage (shown by *Full passage*), or with ``quote_only`` in the quote itself."""
     if not answer.answered:
         return None
     targets = [normalise_for_match(text) for text in expected]
     for rank, result in enumerate(answer.results[:k], 1):
-        haystacks = (
-            normalise_for_match(result.excerpt.text),
-            normalise_for_match(result.passage.text),
-        )
+        haystacks = [normalise_for_match(result.excerpt.text)]
+        if not quote_only:
+            haystacks.append(normalise_for_match(result.passage.text))
         if any(target in hay for target in targets for hay in haystacks):
             return rank
     return None
@@ -288,6 +297,7 @@ def evaluate(
     if k < 1:
         raise ValueError("k must be at least 1")
     ranks: dict[str, int | None] = {}
+    quote_ranks: list[int | None] = []
     declined: set[str] = set()
     misses: list[Miss] = []
     started = time.perf_counter()
@@ -315,6 +325,7 @@ def evaluate(
             continue
         rank = hit_rank(answer, question.answers, k)
         ranks[question.id] = rank
+        quote_ranks.append(hit_rank(answer, question.answers, k, quote_only=True))
         if rank is None:
             if answer.answered:
                 why = f"no expected answer in the top {k}"
@@ -356,6 +367,8 @@ def evaluate(
         misses=tuple(misses),
         ranks=ranks,
         seconds=seconds,
+        quote_hit_at_1=_mean([1.0 if r == 1 else 0.0 for r in quote_ranks]),
+        quote_hit_at_k=_mean([1.0 if r else 0.0 for r in quote_ranks]),
     )
 
 
@@ -376,6 +389,8 @@ def format_report(report: EvalReport, show_misses: bool = False) -> str:
         f"{total} questions ({report.n_answerable} answerable, "
         f"{report.n_unanswerable} unanswerable), top {k}, {report.seconds:.2f}s",
         f"hit@1 {report.hit_at_1:.3f}   hit@{k} {report.hit_at_k:.3f}   MRR {report.mrr:.3f}",
+        f"the quote itself holds the answer: hit@1 {report.quote_hit_at_1:.3f}   "
+        f"hit@{k} {report.quote_hit_at_k:.3f}",
         f"honest declines (unanswerable) {report.honest_decline_rate:.3f}   "
         f"wrong declines (answerable) {report.wrong_decline_rate:.3f}",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
@@ -13,9 +14,17 @@ MAX_EXCERPT_SENTENCES = 3
 # With meaning-based matching, a window's share of the matched terms' weight (0-1) plus
 # this times its best sentence's cosine with the question (0-1).
 CLOSENESS_WEIGHT = 1.0
+# A window holding a sentence of the kind the question asks for (a date for "when", a
+# description for "who is X") gains this, on the same 0-1 scale as its term share.
+ANSWER_TYPE_WEIGHT = 0.5
 
 
 _JOINERS = {"-", "‐", "‑", "–", "/"}
+_QUESTION_END = re.compile(r"\?[\s\"'”’)\]]*$")
+
+
+def _is_question(sentence: str) -> bool:
+    return bool(_QUESTION_END.search(sentence))
 
 
 def highlight_spans(text: str, terms: Collection[str]) -> tuple[tuple[int, int], ...]:
@@ -40,26 +49,36 @@ def choose_excerpt(
     terms: Collection[str],
     idf: Callable[[str], float],
     closeness: Sequence[float] | np.ndarray | None = None,
+    suits: Callable[[str], bool] | None = None,
 ) -> Excerpt:
     """The window of sentences covering the most IDF weight of distinct query terms.
 
     ``closeness``, each sentence's cosine with the question, lets a sentence that says
-    the same thing in other words win over one that only repeats the question's words.
-    Ties go to the shorter window, then the earlier one, so quotes stay short.
+    the same thing in other words win over one that only repeats the question's words;
+    ``suits`` marks sentences of the kind the question asks for. Ties go to the shorter
+    window, then the earlier one, so quotes stay short. A window ending on a question
+    ("So, why ...?") takes the next sentence too: that is where the article answers it.
     """
-    sentence_terms = [{t for _, _, t in term_spans(s)} & set(terms) for s in passage.sentences]
-    count = len(passage.sentences)
+    sentences = passage.sentences
+    sentence_terms = [{t for _, _, t in term_spans(s)} & set(terms) for s in sentences]
+    count = len(sentences)
     total = sum(idf(t) for t in set().union(*sentence_terms)) or 1.0
+    meaning = closeness if closeness is not None and len(closeness) == count else None
+    suited = [bool(suits and suits(s)) for s in sentences]
     best: tuple[float, int, int] = (-1.0, 0, 1)  # (weight, start, end)
     for size in range(1, min(MAX_EXCERPT_SENTENCES, count) + 1):
         for start in range(count - size + 1):
             covered = set().union(*sentence_terms[start : start + size])
-            weight = sum(idf(t) for t in covered)
-            if closeness is not None and len(closeness) == count:
-                weight = weight / total + CLOSENESS_WEIGHT * max(closeness[start : start + size])
+            weight = sum(idf(t) for t in covered) / total
+            if meaning is not None:
+                weight += CLOSENESS_WEIGHT * max(meaning[start : start + size])
+            if any(suited[start : start + size]):
+                weight += ANSWER_TYPE_WEIGHT
             if weight > best[0] + 1e-9:
                 best = (weight, start, start + size)
     _, start, end = best
+    while end < count and _is_question(sentences[end - 1]) and end - start <= MAX_EXCERPT_SENTENCES:
+        end += 1
     text = " ".join(passage.sentences[start:end])
     return Excerpt(
         text=text,

@@ -16,6 +16,8 @@ GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, no
 THANKS = "thanks"
 ABOUT = "about"
 SMALL_TALK = frozenset({GREETING, THANKS, ABOUT})
+SOURCES = "sources"  # "what articles do you have?": answered with the list of articles
+SOURCES_SHOWN = 10  # articles listed in that reply; the rest are counted
 
 _MESSAGES = {
     EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",
@@ -46,6 +48,7 @@ _MESSAGES = {
         "from; if the articles don't cover it, I say so. Ask in plain words, for example "
         '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
     ),
+    SOURCES: "I can quote {count} article{plural}:\n{listing}{more}\nAsk me about any of them.",
     EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt or .md files to the corpus folder.",
 }
 

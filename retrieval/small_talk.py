@@ -91,9 +91,24 @@ ABOUT: Final = frozenset(
 )
 
 
+# "What are the articles about?", "which sources do you have?", "who wrote the articles?":
+# questions about the collection itself, answered with its list. Every word must be one of
+# these, so "what articles mention Witkoff?" stays a question about the articles' content.
+_COLLECTION: Final = frozenset(
+    ["article", "articles", "source", "sources", "document", "documents", "docs", "texts", "topics", "stories"]
+)  # fmt: skip
+_ABOUT_COLLECTION: Final = _COLLECTION | frozenset(
+    ["what", "what's", "whats", "which", "who", "when", "where", "are", "is", "were", "was", "the", "these", "those", "your", "ur", "all", "of", "about", "do", "does", "did", "you", "u", "have", "got", "know", "list", "show", "me", "give", "cover", "covered", "in", "there", "available", "loaded", "can", "i", "ask", "on", "use", "wrote", "written", "by", "authors", "author", "published", "from", "come", "dates", "titles", "r", "please", "pls", "plz"]
+)  # fmt: skip
+
+
 def small_talk(question: str) -> str | None:
-    """The reason code of a purely social message (greeting, thanks, about), else None."""
+    """The reason code of a purely social message (greeting, thanks, about) or of a question
+    about the collection itself (``messages.SOURCES``), else None."""
     words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
+    distinct = set(words)
+    if len(words) <= 10 and distinct & _COLLECTION and distinct <= _ABOUT_COLLECTION | _ADDRESS:
+        return messages.SOURCES
     while words and words[0] in _ADDRESS:
         words.pop(0)
     while words and words[-1] in _ADDRESS:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.aliases import ALIASES_FILE, Aliases, load_aliases
+from retrieval.aliases import ALIASES_FILE, Aliases, country_aliases, load_aliases
+from retrieval.engine import Engine
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -18,7 +19,7 @@ def write(folder: Path, text: str) -> Path:
 
 
 def test_missing_file_means_no_aliases(tmp_path: Path) -> None:
-    aliases = load_aliases(tmp_path)
+    aliases = load_aliases(tmp_path, countries=False)
     assert len(aliases) == 0
     assert aliases.warnings == ()
     assert aliases.expand("Zelenskyy") == []
@@ -61,7 +62,7 @@ def test_short_capital_abbreviations_match_only_in_capitals() -> None:
 
 def test_load_merges_groups_sharing_a_name(tmp_path: Path) -> None:
     write(tmp_path, "- [Kremlin, Moscow]\n- [moscow, Russian government]\n- [EU, European Union]\n")
-    aliases = load_aliases(tmp_path)
+    aliases = load_aliases(tmp_path, countries=False)
     assert aliases.groups == (
         ("Kremlin", "Moscow", "Russian government"),
         ("EU", "European Union"),
@@ -71,7 +72,7 @@ def test_load_merges_groups_sharing_a_name(tmp_path: Path) -> None:
 
 def test_load_accepts_a_mapping(tmp_path: Path) -> None:
     write(tmp_path, "Kyiv: [Kiev]\nZelensky: [Zelenskyy, Zelenskiy]\n")
-    assert load_aliases(tmp_path).groups == (
+    assert load_aliases(tmp_path, countries=False).groups == (
         ("Kyiv", "Kiev"),
         ("Zelensky", "Zelenskyy", "Zelenskiy"),
     )
@@ -79,7 +80,7 @@ def test_load_accepts_a_mapping(tmp_path: Path) -> None:
 
 def test_malformed_yaml_is_a_warning_naming_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path, "- [Kyiv, Kiev]\n- [Zelensky, Zelenskyy\n")
-    aliases = load_aliases(tmp_path)
+    aliases = load_aliases(tmp_path, countries=False)
     assert len(aliases) == 0
     (warning,) = aliases.warnings
     assert str(path) in warning
@@ -98,13 +99,13 @@ def test_malformed_yaml_is_a_warning_naming_file_and_line(tmp_path: Path) -> Non
 )
 def test_bad_groups_are_skipped_with_a_warning(tmp_path: Path, text: str, expected: str) -> None:
     write(tmp_path, text)
-    aliases = load_aliases(tmp_path)
+    aliases = load_aliases(tmp_path, countries=False)
     assert any(expected in warning for warning in aliases.warnings), aliases.warnings
 
 
 def test_good_groups_survive_a_bad_one(tmp_path: Path) -> None:
     write(tmp_path, "- [Kyiv]\n- [Odesa, Odessa]\n")
-    aliases = load_aliases(tmp_path)
+    aliases = load_aliases(tmp_path, countries=False)
     assert aliases.groups == (("Odesa", "Odessa"),)
     assert len(aliases.warnings) == 1
 
@@ -116,3 +117,34 @@ def test_seed_aliases_load_cleanly() -> None:
     assert "Zelensky" in aliases.expand("What did Zelenskyy agree to?")
     assert "Kremlin" in aliases.expand("What does Moscow want?")
     assert aliases.expand("What's the best pizza topping?") == []
+
+
+def test_countries_are_linked_to_their_adjectives_and_short_names() -> None:
+    groups = {group[0]: group for group in country_aliases()}
+    assert {"US", "USA", "American"} <= set(groups["United States"])
+    assert "German" in groups["Germany"]
+    assert "British" in groups["United Kingdom"]
+    # An adjective shared by several countries goes to the most populous one only.
+    assert "Chinese" in groups["China"] and "Hong Kong" not in groups["China"]
+    assert not any("American" in g for name, g in groups.items() if name != "United States")
+    # Several-word official names would bring common words ("republic") into a search.
+    assert not any(" of " in name for g in groups.values() for name in g[1:])
+
+
+def test_country_aliases_join_the_corpus_file_and_the_folder_without_one(tmp_path: Path) -> None:
+    assert "Germany" in load_aliases(tmp_path).expand("What did the German minister say?")
+    write(tmp_path, "- [Kyiv, Kiev]\n")
+    aliases = load_aliases(tmp_path)
+    assert aliases.expand("Kiev") == ["Kyiv"]
+    assert "US" in aliases.expand("American weapons")
+
+
+def test_a_question_using_the_adjective_finds_the_country(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The US paused some weapons shipments to Ukraine in late June.\n\n"
+        "Fishing boats return to the harbour by noon.\n"
+    )
+    answer = Engine.from_folder(tmp_path).answer("Why did American weapons stop arriving?")
+    assert answer.answered
+    assert answer.results[0].passage.paragraph == 1
+    assert "us" in answer.results[0].matched_terms

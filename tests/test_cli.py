@@ -78,10 +78,12 @@ def test_corpus_option_and_skipped_file_report(
         "# Harbour news\n\nThe harbour master closed the north pier after the storm.\n"
     )
     (tmp_path / "broken.txt").write_bytes(b"\xff\xfe\xfa bad bytes")
+    (tmp_path / "page.html").write_text("<p>The pier reopened.</p>")
     assert main(["ask", "--corpus", str(tmp_path), "--json", "Why was the pier closed?"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["results"][0]["source"]["title"] == "Harbour news"
     assert "broken.txt" in captured.err and "UTF-8" in captured.err
+    assert "not read: page.html" in captured.err
 
 
 def test_nothing_found_points_to_the_sources(capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,6 +98,15 @@ def test_chat_answers_pages_and_quits(seed_engine: Engine) -> None:
     assert "[1] “" in text and "[4] “" in text
     assert "Jennifer Mathers" in text
     assert "Please ask a question" in text
+
+
+def test_chat_reads_a_follow_up_with_the_question_before(seed_engine: Engine) -> None:
+    out = io.StringIO()
+    chat = "Who is Kirill Dmitriev?\nwhy did he go to Washington?\ntell me more\n"
+    run_chat(seed_engine, io.StringIO(chat), out)
+    text = out.getvalue()
+    assert "(read as: why did he go to Washington? (Who is Kirill Dmitriev?))" in text
+    assert "[4] “" in text  # "tell me more" paged on
 
 
 def test_start_without_token_opens_the_chat(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -158,6 +158,46 @@ async def test_greetings_and_thanks_get_a_friendly_reply_not_a_search(
     assert_no_pings(fake)
 
 
+async def test_a_reply_to_an_answer_is_read_with_its_question(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        question = await fake.send_message(
+            f"<@{fake.bot_user['id']}> Who is Kirill Dmitriev?", mentions=[fake.bot_user]
+        )
+        await fake.reply_to(question)
+        answer = fake.messages[max(fake.messages)]
+
+        why = await fake.send_message("why did he go to Washington?", reply_to=answer)
+        because = (await fake.reply_to(why)).body["embeds"][0]
+        more = await fake.send_message("tell me more", reply_to=answer)
+        next_page = (await fake.reply_to(more)).body["embeds"][0]
+    assert because["title"] == "why did he go to Washington? (Who is Kirill Dmitriev?)"
+    assert "**Dmitriev’s** visit to **Washington**" in because["description"]
+    assert next_page["title"] == "Who is Kirill Dmitriev?"
+    assert next_page["footer"]["text"].startswith("Quotes 4–6")
+    assert_no_pings(fake)
+
+
+async def test_asking_what_the_articles_are_shows_the_sources_list(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        question = await fake.send_message(
+            "what are the articles about?", channel_id=fake.qa_channel_id
+        )
+        listing = (await fake.reply_to(question)).body["embeds"][0]
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "which sources do you have?"})
+        )
+        by_command = (await answered(trace))["embeds"][0]
+    for embed in (listing, by_command):
+        assert embed["title"] == "Articles (2)"
+        assert "Putin tells Trump Russia won’t retreat" in embed["description"]
+        assert "Jennifer Mathers" in embed["description"]
+    assert_no_pings(fake)
+
+
 async def test_chatter_in_a_qa_channel_is_left_alone(fake: FakeDiscord, tmp_path: Path) -> None:
     async with running_bot(bot_settings(fake, tmp_path)):
         before = len(fake.requests)

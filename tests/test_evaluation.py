@@ -109,12 +109,20 @@ def test_misses_say_why(report) -> None:
     assert whys["u2"].got == "something unrelated"
 
 
-def test_a_hit_in_the_passage_but_not_the_excerpt_counts() -> None:
+def test_a_hit_in_the_passage_but_not_the_excerpt_counts_but_not_as_a_quote_hit() -> None:
     answer = Answer(
         question="x", answered=True, results=(result(1, "short quote", "short quote. The answer."),)
     )
     report = evaluate(lambda _: answer, [q("p", ("the answer",))])
     assert report.hit_at_1 == 1.0
+    assert (report.quote_hit_at_1, report.quote_hit_at_k) == (0.0, 0.0)
+    assert report.metrics()["quote_hit@3"] == 0.0
+
+
+def test_quote_hits_count_answers_in_the_quote_itself(report) -> None:
+    assert report.quote_hit_at_1 == pytest.approx(1 / 5)
+    assert report.quote_hit_at_k == pytest.approx(3 / 5)
+    assert "the quote itself holds the answer: hit@1 0.200   hit@3 0.600" in format_report(report)
 
 
 def test_k_limits_the_ranks_considered() -> None:

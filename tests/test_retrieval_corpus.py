@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import load_corpus, parse_article
+from retrieval.corpus import describe_ignored, ignored_files, load_corpus, parse_article
 from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
 
 CHROME = (
@@ -83,6 +83,60 @@ def test_undecodable_and_empty_files_are_reported_and_skipped(tmp_path: Path) ->
     problems = {p.file: p.reason for p in corpus.problems}
     assert set(problems) == {"latin1.txt", "empty.md", "chrome.txt"}
     assert "UTF-8" in problems["latin1.txt"]
+
+
+def test_articles_saved_in_other_encodings_are_read(tmp_path: Path) -> None:
+    text = (
+        "Café owners near the harbour complained about the noise of the new ferry, "
+        "which now leaves at seven every morning and returns late at night.\n"
+    )
+    (tmp_path / "windows.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "utf16.txt").write_bytes(text.replace("Café", "Bistro").encode("utf-16"))
+    (tmp_path / "random.txt").write_bytes(bytes(range(256)) * 4)
+    corpus = load_corpus(tmp_path)
+    assert sorted(s.file for s in corpus.sources) == ["utf16.txt", "windows.txt"]
+    texts = {p.source.file: p.text for p in corpus.passages}
+    assert texts["windows.txt"].startswith("Café owners near the harbour")
+    assert texts["utf16.txt"].startswith("Bistro owners near the harbour")
+    assert [p.file for p in corpus.problems] == ["random.txt"]
+
+
+def test_files_that_are_not_articles_are_named(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The ferry leaves at seven every morning from the pier.\n")
+    (tmp_path / "page.html").write_text("<p>The lighthouse keeper retired.</p>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "aliases.yaml").write_text("- [Kyiv, Kiev]\n")
+    (tmp_path / ".hidden.html").write_text("x")
+    files = ignored_files(tmp_path)
+    assert files == ["page.html", "sub/report.pdf"]
+    line = describe_ignored(files)
+    assert line is not None and "page.html, sub/report.pdf" in line and ".txt and .md" in line
+    assert describe_ignored([]) is None
+
+
+def test_markdown_lists_and_tables_are_kept_as_text(tmp_path: Path) -> None:
+    article = parse_article(
+        "# Ferry news\n\n- Home\n- Subscribe\n\n"
+        "The ferry to Eastwick now leaves at 7am every weekday, the council said on Monday.\n\n"
+        "- Founded in 1998\n- Owned by the town, which\n  bought it in 2004.\n\n"
+        "| Route | Minutes |\n|---|---|\n| Eastwick | 25 |\n",
+        "ferry.md",
+        markdown=True,
+    )
+    assert article.source.title == "Ferry news"
+    assert [p.text for p in article.passages] == [
+        "The ferry to Eastwick now leaves at 7am every weekday, the council said on Monday.",
+        "Founded in 1998",  # short and unpunctuated, but a list item: text, not a heading
+        "Owned by the town, which bought it in 2004.",
+        "Route | Minutes",
+        "Eastwick | 25",
+    ]
+
+
+def test_a_short_markdown_article_takes_its_heading_as_title(tmp_path: Path) -> None:
+    article = parse_article("# Harbour news\n\nThe ferry leaves at 7am.\n", "a.md", markdown=True)
+    assert article.source.title == "Harbour news"
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -127,6 +127,30 @@ def test_markdown_mentions_and_control_chars_in_a_real_question(seed_engine: Eng
     assert "\x00" not in answer.question
 
 
+def test_how_many_or_when_without_a_number_or_date_on_the_topic_is_declined(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The harbour ferry carries commuters and their bicycles across the wide bay.\n\n"
+        "The lighthouse keepers record passing storms in a logbook, two entries a night.\n\n"
+        "The town library opened its new reading room in March 1998.\n\n"
+        "The old pier was closed to walkers last week, after the storm.\n"
+    )
+    engine = Engine.from_folder(tmp_path)
+    # A number or date in a passage that is not about the question does not count.
+    for question in (
+        "How many commuters does the ferry carry?",
+        "When did the ferry start crossing the bay?",
+    ):
+        answer = engine.answer(question)
+        assert not answer.answered, question
+        assert answer.reason == messages.LOW_CONFIDENCE
+    for question in (
+        "When did the library open its reading room?",
+        "How many entries do the lighthouse keepers record?",
+        "When was the old pier closed?",  # "last week" is a time, if not a date
+    ):
+        assert engine.answer(question).answered, question
+
+
 def test_empty_corpus_declines(tmp_path) -> None:
     answer = Engine.from_folder(tmp_path).answer("Who proposed a ceasefire?")
     assert (answer.answered, answer.reason) == (False, messages.EMPTY_CORPUS)

@@ -20,6 +20,11 @@ from retrieval.small_talk import small_talk
         ("who are you?", messages.ABOUT),
         ("hey, what can you do?", messages.ABOUT),
         ("help", messages.ABOUT),
+        ("what are the articles about?", messages.SOURCES),
+        ("<@1234567890> which sources do you have", messages.SOURCES),
+        ("who wrote the articles?", messages.SOURCES),
+        ("list sources pls", messages.SOURCES),
+        ("What topics do you cover?", messages.SOURCES),
     ],
 )
 def test_social_messages_are_recognised(message: str, kind: str) -> None:
@@ -34,6 +39,8 @@ def test_social_messages_are_recognised(message: str, kind: str) -> None:
         "did Germany help Ukraine?",
         "who are you, Steve Witkoff?",
         "What did Trump say?",
+        "what articles mention Witkoff?",
+        "who wrote about the ceasefire in the article?",
         "",
     ],
 )
@@ -47,3 +54,19 @@ def test_engine_replies_kindly_and_searches_nothing(seed_engine: Engine) -> None
     assert answer.reason == messages.GREETING
     assert str(answer.message).startswith("Hi!")
     assert seed_engine.answer("hi, who proposed a 30-day ceasefire?").answered
+
+
+def test_asking_what_the_articles_are_lists_them(tmp_path) -> None:
+    for number in range(12):
+        (tmp_path / f"{number:02}.md").write_text(
+            f"---\ntitle: Harbour report {number}\nauthor: A. Writer\ndate: 2025-01-{number + 1:02}\n---\n"
+            f"Ships arrive at harbour {number} daily.\n",
+            encoding="utf-8",
+        )
+    answer = Engine.from_folder(tmp_path).answer("what articles do you have?")
+    assert (answer.answered, answer.reason) == (False, messages.SOURCES)
+    assert answer.message is not None
+    assert answer.message.startswith("I can quote 12 articles:")
+    assert "1. Harbour report 0 — A. Writer, 2025-01-01" in answer.message
+    assert "Harbour report 9" in answer.message and "Harbour report 10" not in answer.message
+    assert "… and 2 more in the list of sources." in answer.message

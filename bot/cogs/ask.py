@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,11 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import messages
-from bot.components import prepare_answer
+from bot.components import answer_id_of, prepare_answer
+from bot.feedback import AnswerRecord
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.triggers import MessageFacts, clean_question, question_from_message
 from retrieval import messages as engine_messages
+from retrieval.follow_up import asks_for_more, with_context
 
 if TYPE_CHECKING:
     from bot.client import SeedBot
@@ -109,7 +112,8 @@ class Ask(commands.Cog):
                 await message.reply(plain_text(messages.REPLY_UNREADABLE))
                 return
             addressed = facts.mentions_bot or facts.replies_to_bot or facts.direct
-            await self._answer_message(message, question, addressed=addressed)
+            previous = await self._answer_replied_to(message) if facts.replies_to_bot else None
+            await self._answer_message(message, question, addressed=addressed, previous=previous)
         except Exception:
             log.exception("Error answering message %s", message.id)
             try:
@@ -117,11 +121,35 @@ class Ask(commands.Cog):
             except discord.HTTPException:
                 log.exception("Could not send the apology for message %s", message.id)
 
+    async def _answer_replied_to(self, message: discord.Message) -> AnswerRecord | None:
+        """The answer a reply to the bot answers back to, as stored when it was sent."""
+        replied = message.reference.resolved if message.reference else None
+        answer_id = answer_id_of(replied) if isinstance(replied, discord.Message) else None
+        if answer_id is None:
+            return None
+        return await asyncio.to_thread(self.bot.feedback.get_answer, answer_id)
+
     async def _answer_message(
-        self, message: discord.Message, question: str, *, addressed: bool
+        self,
+        message: discord.Message,
+        question: str,
+        *,
+        addressed: bool,
+        previous: AnswerRecord | None = None,
     ) -> None:
         """Reply to a channel message; in a Q&A channel, chatter not addressed to the bot
-        ("lol", "thanks!", an emoji) gets no reply rather than a "nothing found"."""
+        ("lol", "thanks!", an emoji) gets no reply rather than a "nothing found".
+
+        A reply to an earlier answer may lean on its question ("why did he go there?"), which
+        is then searched with it, or ask for its next quotes ("tell me more").
+        """
+        offset, top_k = 0, self.bot.settings.top_k
+        if previous is not None and question:
+            if asks_for_more(question):
+                question = previous.question
+                offset, top_k = previous.offset + previous.top_k, previous.top_k
+            else:
+                question = with_context(previous.question, question)
         wait = self.bot.cooldown.retry_after(message.author.id)
         if wait:
             await message.reply(plain_text(messages.COOLDOWN.format(seconds=max(1.0, wait))))
@@ -135,19 +163,22 @@ class Ask(commands.Cog):
             return
         if addressed:
             async with message.channel.typing():
-                answer = await self.bot.engines.answer(engine, question)
+                answer = await self.bot.engines.answer(engine, question, top_k=top_k, offset=offset)
         else:
-            answer = await self.bot.engines.answer(engine, question)
+            answer = await self.bot.engines.answer(engine, question, top_k=top_k, offset=offset)
             if answer.reason in QUIET_UNLESS_ADDRESSED:
                 return
+        if offset and not answer.results:
+            await message.reply(plain_text(messages.NO_MORE_RESULTS))
+            return
         embed, view = await prepare_answer(
             self.bot,
             answer,
             question=question,
             asker_id=message.author.id,
             private=False,
-            offset=0,
-            top_k=self.bot.settings.top_k,
+            offset=offset,
+            top_k=top_k,
             guild_id=message.guild.id if message.guild else None,
             channel_id=message.channel.id,
         )
