@@ -22,7 +22,7 @@ from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_m
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
 from retrieval.models import Passage, Source
 from retrieval.passages import passage_groups
-from retrieval.text import clean_line, fold
+from retrieval.text import clean_line, fold, strip_control
 
 if TYPE_CHECKING:
     from retrieval.index_cache import FileStamp
@@ -49,7 +49,7 @@ _FRONT_MATTER_FIELDS = {
     "link": "url",
     "canonical_url": "url",
 }
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_SENTENCE_END_CHARS = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")", "]")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -253,11 +253,7 @@ def _decode(raw: bytes, relative: str) -> str:
 def parse_article(text: str, relative: str, *, markdown: bool = False) -> Article:
     """Split one article's text into metadata and passages."""
     declared, body_text = _front_matter(text, relative)
-    lines = (
-        _strip_markdown(body_text)
-        if markdown
-        else _join_wrapped([clean_line(line) for line in body_text.splitlines()])
-    )
+    lines = _strip_markdown(body_text) if markdown else _join_wrapped(_clean_lines(body_text))
     lines = _drop_trailer(lines)
     lines = _drop_chrome(lines)
     header, body, footer = _split_header_footer(lines, titled="title" in declared)
@@ -314,6 +310,13 @@ def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:
     return fields, post.content
 
 
+def _clean_lines(text: str) -> list[str]:
+    """``clean_line`` of each line: one scan for invisible characters instead of one per line."""
+    if strip_control(text) == text:
+        return [line.strip() for line in text.splitlines()]
+    return [clean_line(line) for line in text.splitlines()]
+
+
 def _render_value(value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -368,7 +371,7 @@ def _join_wrapped(lines: list[str], *, always: bool = False) -> list[str]:
             and previous
             and not previous.startswith("# ")
             and not line.startswith("# ")
-            and (always or (not _SENTENCE_END.search(previous) and line[:1].islower()))
+            and (always or (not _ends_sentence(previous) and line[:1].islower()))
         )
         if continues:
             joined[-1] = f"{previous} {line}"
@@ -382,7 +385,9 @@ def _drop_trailer(lines: list[str]) -> list[str]:
     seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
         if seen_text >= 2:
-            if is_trailer_marker(_plain(line)):
+            # Markers are short and not empty: most lines are neither (checked here, cheaply;
+            # a heading or item marker adds at most two characters).
+            if 0 < len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(_plain(line)):
                 return lines[:index]
         elif len(line.split()) >= 12:
             seen_text += 1
@@ -406,10 +411,16 @@ def _drop_chrome(lines: list[str]) -> list[str]:
     return kept
 
 
+def _ends_sentence(line: str) -> bool:
+    """Whether the line ends with sentence punctuation (before a final newline, as regex $).
+
+    ``endswith``, not a regex search for ``[...]$``: that tries every position of the line.
+    """
+    return line.removesuffix("\n").endswith(_SENTENCE_END_CHARS)
+
+
 def _is_body_line(line: str) -> bool:
-    return (
-        len(line.split()) >= 10 and bool(_SENTENCE_END.search(line)) and not line.startswith("# ")
-    )
+    return len(line.split()) >= 10 and _ends_sentence(line) and not line.startswith("# ")
 
 
 def _split_header_footer(
@@ -466,8 +477,9 @@ def _paragraphs(body: Iterable[str]) -> list[tuple[str, str | None]]:
     section: str | None = None
     for line in body:
         plain = _plain(line)
-        short = len(plain.split()) <= 12 and not _SENTENCE_END.search(plain)
-        if not line.startswith(_ITEM) and (line.startswith("# ") or short):
+        if not line.startswith(_ITEM) and (
+            line.startswith("# ") or (not _ends_sentence(plain) and len(plain.split()) <= 12)
+        ):
             section = plain
             continue
         paragraphs.append((plain, section))

@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -93,7 +93,8 @@ class Fingerprint:
         return h.hexdigest()
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": self.version, "files": [asdict(stamp) for stamp in self.files]}
+        # vars(): the fields in order, as asdict gives them, without its deep copy (10x slower)
+        return {"version": self.version, "files": [vars(stamp) for stamp in self.files]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fingerprint:
@@ -284,7 +285,7 @@ def write_atomically(
             "artifacts": _artifacts(tmp),
         }
         with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-            json.dump(manifest, handle)
+            handle.write(json.dumps(manifest))  # dumps: C encoder (dump's is pure Python)
             handle.flush()
             os.fsync(handle.fileno())
         final = root / name

@@ -35,7 +35,7 @@ from retrieval.corpus import (
     read_article,
     scan_article_files,
 )
-from retrieval.fastbm25.bulk import LocalTerms, TermIds, forget_words, task_terms
+from retrieval.fastbm25.bulk import ProcessTerms, TermIds, forget_words, task_terms
 from retrieval.models import Passage, Source
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ class StoreRows:
     lengths: npt.NDArray[np.int64]  # bytes of each passage
     meta: npt.NDArray[np.int32]
     # The passages' index terms, tokenized while their text is at hand (``with_terms``),
-    # numbered within these rows ...
-    local_terms: LocalTerms | None = None
+    # in the tokenizing process's vocabulary ...
+    process_terms: ProcessTerms | None = None
     # ... and after ``merge``, in one vocabulary, for the index to be built without
     # reading and tokenizing the texts again. None when some rows lack them.
     terms: TermIds | None = None
@@ -91,7 +91,7 @@ class StoreRows:
             part = int(passage.id.rpartition(".")[2])
             rows.append((source_of_file[passage.source.file], passage.paragraph, part, section))
         # The separator is not a word character: the same terms as ``text``.
-        local_terms = task_terms(raw) if with_terms else None
+        process_terms = task_terms(raw) if with_terms else None
         return cls(
             sources=list(sources),
             problems=list(problems),
@@ -99,7 +99,7 @@ class StoreRows:
             blobs=[b"".join(texts)],
             lengths=np.fromiter(map(len, texts), np.int64, count=len(texts)),
             meta=np.array(rows, dtype=np.int32).reshape(len(rows), 4),
-            local_terms=local_terms,
+            process_terms=process_terms,
         )
 
     @classmethod
@@ -110,8 +110,8 @@ class StoreRows:
         lengths, metas = [], []
         terms: TermIds | None = TermIds()
         for part in parts:
-            if terms is not None and part.local_terms is not None:
-                terms.add_local(*part.local_terms)
+            if terms is not None and part.process_terms is not None:
+                terms.add_from_process(part.process_terms)
             else:
                 terms = None
             meta = part.meta.copy()
@@ -148,7 +148,8 @@ class StoreRows:
         np.save(directory / "offsets.npy", offsets)
         np.save(directory / "meta.npy", self.meta.astype(np.int32, copy=False))
         catalogue = {
-            "sources": [asdict(source) for source in self.sources],
+            # vars(): the fields in order, as asdict gives them, without its deep copy
+            "sources": [vars(source) for source in self.sources],
             "sections": self.sections,
             "problems": [asdict(problem) for problem in self.problems],
         }
@@ -414,6 +415,7 @@ def parse_store(
     if reused:
         log.info("Re-parsing %d changed articles; %d unchanged ones copied", parsed, len(reused))
     tasks = [run for run in runs if isinstance(run, list)]
+    forget_words()  # each tokenizing process's vocabulary starts empty: see ProcessTerms
     if workers <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results: Iterator[StoreRows] = (parse_rows(folder, run) for run in tasks)
         try:
@@ -424,7 +426,9 @@ def parse_store(
 
     wait_for_background_work()  # no thread may run while the pool forks
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        min(workers, len(tasks)), mp_context=context, initializer=forget_words
+    ) as pool:
         futures = deque(pool.submit(parse_rows, folder, run) for run in tasks)
         return StoreRows.merge(_in_order(runs, _results(futures), reusable))
 

@@ -20,17 +20,29 @@ MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
 
 def split_sentences(paragraph: str) -> list[str]:
     """The paragraph's sentences, verbatim, so that " ".join gives it back (spaces squashed)."""
-    pieces = [piece.strip() for piece in segment("en", paragraph)]
-    return [piece for piece in pieces if piece]
+    return [stripped for piece in segment("en", paragraph) if (stripped := piece.strip())]
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())``, without making the words when spaces are the only whitespace.
+
+    Every character ``str.split`` splits at, but the space, is non-printable.
+    """
+    if text.isprintable() and "  " not in text:
+        stripped = text.strip(" ")
+        return stripped.count(" ") + 1 if stripped else 0
+    return len(text.split())
 
 
 def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
     """Consecutive runs of at most MAX_SENTENCES sentences and about MAX_WORDS words."""
+    lengths = [word_count(sentence) for sentence in sentences]
+    if len(sentences) <= MAX_SENTENCES and sum(lengths) <= MAX_WORDS:
+        return [tuple(sentences)] if sentences else []  # one group: what the loop gives
     groups: list[tuple[str, ...]] = []
     current: list[str] = []
     words = 0
-    for sentence in sentences:
-        length = len(sentence.split())
+    for sentence, length in zip(sentences, lengths, strict=True):
         if current and (len(current) >= MAX_SENTENCES or words + length > MAX_WORDS):
             groups.append(tuple(current))
             current, words = [], 0
@@ -40,7 +52,7 @@ def group_sentences(sentences: Sequence[str]) -> list[tuple[str, ...]]:
         groups.append(tuple(current))
     # Avoid a lone short tail: merge it back when the result stays within bounds.
     if len(groups) >= 2 and len(groups[-1]) == 1 and len(groups[-2]) < MAX_SENTENCES:
-        tail_words = sum(len(s.split()) for s in groups[-2] + groups[-1])
+        tail_words = sum(map(word_count, groups[-2] + groups[-1]))
         if tail_words <= MAX_WORDS * 1.25:
             groups[-2:] = [groups[-2] + groups[-1]]
     return groups

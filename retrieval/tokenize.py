@@ -7,7 +7,7 @@ article word it came from ("Trump’s" finds "Trump", "ceasefires" finds "ceasef
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 
 import Stemmer
@@ -41,26 +41,6 @@ def term_of(word: str) -> str | None:
         return None
     stem: str = _STEMMER.stemWord(folded)
     return stem
-
-
-def terms_of_words(words: Sequence[str]) -> list[str | None]:
-    """``term_of`` of each word, stemmed in one call: for tokenizing a whole corpus."""
-    found: list[str | None] = [None] * len(words)
-    places: list[int] = []
-    stems: list[str] = []
-    for place, word in enumerate(words):
-        folded = word.lower() if word.isascii() and "`" not in word else fold(word)
-        if folded in STOPWORDS:
-            continue
-        if folded.endswith("'s"):
-            folded = folded[:-2]
-        folded = folded.replace("'", "")
-        if folded and folded not in STOPWORDS:
-            places.append(place)
-            stems.append(folded)
-    for place, stem in zip(places, _STEMMER.stemWords(stems), strict=True):
-        found[place] = stem
-    return found
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:

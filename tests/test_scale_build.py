@@ -125,6 +125,46 @@ def test_batch_words_are_the_word_regex_words() -> None:
         assert index.terms_of(i) == tokenize(text)
 
 
+def test_task_terms_send_each_process_term_once() -> None:
+    """Run after run in one process: the ids index the terms sent so far, in tokenize()'s
+    order, and a term goes back only with the first run that uses it."""
+    bulk.forget_words()
+    runs = [TRICKY, [t.upper() for t in TRICKY], ["The and of", ""], [], TRICKY[::-1]]
+    vocabulary: list[str] = []
+    try:
+        for texts in runs:
+            run = bulk.task_terms(texts)
+            assert run.vocabulary == os.getpid()
+            assert not set(run.new) & set(vocabulary)
+            vocabulary += run.new
+            expected = [tokenize(text) for text in texts]
+            assert [vocabulary[i] for i in run.terms.tolist()] == [t for ts in expected for t in ts]
+            assert run.lengths.tolist() == [len(terms) for terms in expected]
+        assert vocabulary == list(dict.fromkeys(tokenize(" ".join(TRICKY + runs[1]))))
+    finally:
+        bulk.forget_words()
+
+
+def test_terms_merged_from_processes_are_numbered_in_corpus_order() -> None:
+    """Runs from two processes, merged in corpus order: the ids of one corpus-wide vocabulary."""
+    texts = [*TRICKY, "ceasefire talks", "Talks of a ceasefire", *TRICKY]
+    bulk.forget_words()
+    a1 = bulk.task_terms(texts[:3])
+    a2 = bulk.task_terms(texts[6:9])
+    bulk.forget_words()  # another process: its own vocabulary, from empty
+    b1 = bulk.task_terms(texts[3:6])
+    b2 = bulk.task_terms(texts[9:])
+    bulk.forget_words()
+    merged = bulk.TermIds()
+    for run, process in ((a1, 1), (b1, 2), (a2, 1), (b2, 2)):  # corpus order
+        merged.add_from_process(run._replace(vocabulary=process))
+    index = FastBM25.build_from_terms(merged)
+    for i, text in enumerate(texts):
+        assert index.terms_of(i) == tokenize(text)
+    expected = list(dict.fromkeys(term for text in texts for term in tokenize(text)))
+    assert list(merged.vocab) == expected
+
+
 def test_only_changed_articles_are_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,9 +264,31 @@ def test_damage_anywhere_in_a_large_file_is_caught_on_load(tmp_path: Path, where
     assert saved.run()[1] is CacheStatus.LOADED
 
 
-def test_terms_of_words_is_term_of() -> None:
-    from retrieval.tokenize import term_of, terms_of_words
+def test_word_ids_are_term_of() -> None:
+    from retrieval.tokenize import term_of
 
     words = [word for text in TRICKY for word in WORD.findall(text)]
     words += ["The", "it's", "IT'S", "'s", "ﬁnance", "İstanbul", "`", "a`b", "Ceasefires", "U2"]
-    assert terms_of_words(words) == [term_of(word) for word in words]
+    ids = bulk.TermIds()
+    found = [ids._word_ids[word] for word in words + words]  # new, then known
+    terms = ids._word_ids.terms
+    expected = [term_of(word) for word in words + words]
+    assert [terms[i] if i >= 0 else None for i in found] == expected
+
+
+def test_cheap_parse_checks_match_what_they_replace() -> None:
+    """word_count is len(str.split()); _ends_sentence is the old regex search for [...]$."""
+    import random
+    import re
+
+    from retrieval.corpus import _ends_sentence
+    from retrieval.passages import word_count
+
+    sentence_end = re.compile(r"[.!?…:;\"”’)\]]$")
+    alphabet = list('ab .!?…:;"”’)],\n\t\r\x0b\x1c\x1f\x85\xa0\u2003\u2028\u3000\x1e')
+    rng = random.Random(1)
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 9))) for _ in range(50_000)]
+    texts += [*TRICKY, "Ends.\n", "two  spaces", " lead and trail "]
+    for text in texts:
+        assert word_count(text) == len(text.split()), repr(text)
+        assert _ends_sentence(text) == bool(sentence_end.search(text)), repr(text)

@@ -13,6 +13,7 @@ corpus over forked processes on top of that.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, filterfalse, islice
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.tokenize import WORD, term_of, terms_of_words
+from retrieval.tokenize import WORD, term_of
 
 T = TypeVar("T")
 CHUNK = 20_000  # passages per batch: bounds the memory of the word lists
@@ -42,27 +43,20 @@ def forget_words() -> None:
 
 
 class _WordIds(dict[str, int]):
-    """word -> term id in ``vocab`` (``_NOT_WORD``: none), worked out on first sight."""
+    """word -> term id in ``vocab`` (``_NOT_WORD``: none), worked out on first sight.
+
+    Looked up once per word occurrence (``map(ids.__getitem__, words)``): a word seen
+    before costs one dictionary look-up, a new one a call of ``__missing__``. Finding the
+    new words first (a pass over the distinct words) cost more than it saved.
+    """
 
     def __init__(self, vocab: dict[str, int]) -> None:
         super().__init__({_END: _END_ID})
         self.vocab = vocab
         self.terms: list[str] = list(vocab)  # term id -> term
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Work out the unseen ones of ``words`` (distinct, in order of first sight) at once."""
-        new = [word for word in words if word not in self]
-        vocab, terms = self.vocab, self.terms
-        for word, term in zip(new, terms_of_words(new), strict=True):
-            if term is None:
-                self[word] = _NOT_WORD
-            else:
-                found = self[word] = vocab.setdefault(term, len(vocab))
-                if found == len(terms):
-                    terms.append(term)
-
     def __missing__(self, word: str) -> int:
-        term = term_of(word)
+        term = term_of.__wrapped__(word)  # this dictionary is the cache
         if term is None:
             found = _NOT_WORD
         else:
@@ -117,6 +111,8 @@ class TermIds:
         self._chunks: list[npt.NDArray[np.int32]] = []
         self._lengths: list[npt.NDArray[np.int32]] = []
         self._word_ids = _WordIds(self.vocab)
+        # Per tokenizing process (``add_from_process``): its term ids -> ids in ``vocab``.
+        self._process_ids: dict[int, npt.NDArray[np.int32]] = {}
 
     def add_tokenized(self, batch: Sequence[Sequence[str]]) -> None:
         """Add already tokenized passages."""
@@ -130,7 +126,6 @@ class TermIds:
     def add_texts(self, batch: Sequence[str]) -> None:
         """Tokenize and add passage texts (term ids numbered in order of first sight)."""
         flat = batch_words(batch)
-        self._word_ids.learn(dict.fromkeys(flat))
         ids = np.fromiter(map(self._word_ids.__getitem__, flat), np.int32, count=len(flat))
         ends = ids == _END_ID
         passage = np.cumsum(ends) - ends  # each word's passage: the ends before it
@@ -138,19 +133,21 @@ class TermIds:
         self._chunks.append(ids[keep])
         self._lengths.append(np.bincount(passage[keep], minlength=len(batch)).astype(np.int32))
 
-    def add_local(
-        self,
-        local_vocab: Sequence[str],
-        terms: npt.NDArray[np.int32],
-        lengths: npt.NDArray[np.int32],
-    ) -> None:
-        """Add passages whose term ids refer to ``local_vocab`` (a worker's vocabulary)."""
+    def add_from_process(self, run: ProcessTerms) -> None:
+        """Add a run of passages tokenized by ``task_terms`` in some process.
+
+        Runs must come in corpus order, and each process's runs in the order it made
+        them: then every term a run's process knew before it is known here already, and
+        only the terms new to that process (``run.new``) need looking up.
+        """
         vocab = self.vocab
-        new = list(filterfalse(vocab.__contains__, local_vocab))  # C-level loops throughout
+        new = list(filterfalse(vocab.__contains__, run.new))  # C-level loops throughout
         vocab.update(zip(new, range(len(vocab), len(vocab) + len(new)), strict=True))
-        mapping = np.fromiter(map(vocab.__getitem__, local_vocab), np.int32, len(local_vocab))
-        self._chunks.append(mapping[terms] if terms.size else terms)
-        self._lengths.append(lengths)
+        added = np.fromiter(map(vocab.__getitem__, run.new), np.int32, len(run.new))
+        known = self._process_ids.get(run.vocabulary, np.empty(0, np.int32))
+        mapping = self._process_ids[run.vocabulary] = np.concatenate((known, added))
+        self._chunks.append(mapping[run.terms] if run.terms.size else run.terms)
+        self._lengths.append(run.lengths)
 
     @property
     def n_passages(self) -> int:
@@ -166,36 +163,38 @@ class TermIds:
 _PROCESS_IDS: TermIds | None = None  # this process's words, for every task_terms call
 
 
-class LocalTerms(NamedTuple):
-    """A run of passages' term ids, numbered within the run: what a parsing worker sends back."""
+class ProcessTerms(NamedTuple):
+    """A run of passages' term ids in the vocabulary of the process that tokenized them.
 
-    vocab: list[str]  # term id -> term
+    That vocabulary grows run by run; ``new`` holds the terms this run added to it,
+    in order of first sight, so the receiver can keep a copy of it.
+    """
+
+    vocabulary: int  # whose vocabulary the ids are in: the tokenizing process's id
+    new: list[str]
     terms: npt.NDArray[np.int32]
     lengths: npt.NDArray[np.int32]
 
 
-def task_terms(texts: Sequence[str]) -> LocalTerms:
-    """The terms of ``texts``, numbered by first sight within them (so by content alone).
+def task_terms(texts: Sequence[str]) -> ProcessTerms:
+    """The terms of ``texts``, as ids in this process's vocabulary (see ``ProcessTerms``).
 
     For a worker that tokenizes one run of passages after another: words it has
     seen in earlier runs are not looked up again (a large corpus has millions of
-    distinct words, and each costs a stemming).
+    distinct words, and each costs a stemming), and only the terms it has not sent
+    before go back with the run. Call ``forget_words`` first in a new worker.
     """
     global _PROCESS_IDS
     if _PROCESS_IDS is None:
         _PROCESS_IDS = TermIds()
     process = _PROCESS_IDS
+    known = len(process.vocab)
     process.add_texts(texts)
-    ids, lengths = process._chunks.pop(), process._lengths.pop()
-    unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # unique ids in order of first sight
-    rank = np.empty(order.shape[0], dtype=np.int32)
-    rank[order] = np.arange(order.shape[0], dtype=np.int32)
-    terms = process._word_ids.terms
-    return LocalTerms(
-        vocab=list(map(terms.__getitem__, unique[order].tolist())),
-        terms=rank[inverse.reshape(-1)] if ids.size else ids,
-        lengths=lengths,
+    return ProcessTerms(
+        vocabulary=os.getpid(),
+        new=process._word_ids.terms[known:],
+        terms=process._chunks.pop(),
+        lengths=process._lengths.pop(),
     )
 
 
@@ -204,10 +203,8 @@ def task_terms(texts: Sequence[str]) -> LocalTerms:
 _SHARED: dict[str, Any] = {}
 
 
-def _tokenize_slice(
-    bounds: tuple[int, int],
-) -> tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """In a worker: term ids of one contiguous slice, with the worker's own vocabulary."""
+def _tokenize_slice(bounds: tuple[int, int]) -> ProcessTerms:
+    """In a worker: term ids of one contiguous slice, in a vocabulary of its own."""
     texts: Sequence[str] = _SHARED["texts"]
     done = _SHARED["done"]
     ids = TermIds()
@@ -217,7 +214,7 @@ def _tokenize_slice(
         with done.get_lock():
             done.value += len(batch)
     terms, lengths = ids.arrays()
-    return sorted(ids.vocab, key=ids.vocab.__getitem__), terms, lengths
+    return ProcessTerms(bounds[0], ids._word_ids.terms, terms, lengths)
 
 
 def tokenize_parallel(
@@ -253,6 +250,6 @@ def tokenize_parallel(
             results = pending.get()
     finally:
         _SHARED.clear()
-    for local_vocab, terms, lengths in results:
-        merged.add_local(local_vocab, terms, lengths)
+    for result in results:
+        merged.add_from_process(result)
     return merged

@@ -151,17 +151,33 @@ class FastBM25:
         df = np.diff(indptr)
         avgdl = float(doc_len.mean()) if n_docs else 0.0
         idf = np.asarray(okapi_idf(df, n_docs, epsilon), dtype=np.float64)
-        # BM25 in float64, stored as float32, in slices to bound the temporaries.
+        # BM25 in float64, stored as float32, in slices into buffers reused from slice to
+        # slice (fresh temporaries cost as much in page faults as the arithmetic), as
+        # idf * t * (k1 + 1) / (t + k1 * (1 - b + b * dl / avgdl)), in that order.
         scores = np.empty(doc_ids.shape[0], dtype=np.float32)
         row_of = np.repeat(np.arange(df.shape[0], dtype=np.int32), df)
-        step = 8_000_000
+        step = 4_000_000
+        size = min(step, scores.shape[0])
+        t_buf, norm_buf, score_buf = (np.empty(size, dtype=np.float64) for _ in range(3))
         for lo in range(0, scores.shape[0], step):
             hi = min(lo + step, scores.shape[0])
-            t = tf[lo:hi].astype(np.float64)
-            dl = doc_len[doc_ids[lo:hi]].astype(np.float64)
-            norm = k1 * (1.0 - b + b * dl / avgdl) if avgdl > 0 else k1
-            scores[lo:hi] = idf[row_of[lo:hi]] * t * (k1 + 1.0) / (t + norm)
-        del row_of, tf
+            t, norm, score = t_buf[: hi - lo], norm_buf[: hi - lo], score_buf[: hi - lo]
+            t[:] = tf[lo:hi]
+            if avgdl > 0:
+                norm[:] = doc_len[doc_ids[lo:hi]]
+                np.multiply(norm, b, out=norm)
+                np.divide(norm, avgdl, out=norm)
+                np.add(norm, 1.0 - b, out=norm)
+                np.multiply(norm, k1, out=norm)
+            else:
+                norm.fill(k1)
+            np.add(norm, t, out=norm)
+            np.take(idf, row_of[lo:hi], out=score)
+            np.multiply(score, t, out=score)
+            np.multiply(score, k1 + 1.0, out=score)
+            np.divide(score, norm, out=score)
+            scores[lo:hi] = score
+        del row_of, tf, t_buf, norm_buf, score_buf
         term_max = np.maximum.reduceat(scores, indptr[:-1]) if df.size else np.empty(0, np.float32)
         arrays = {
             "indptr": indptr,
