@@ -200,6 +200,8 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
         line = f"**{number}.** {escape_text(source.label)}"
         if details:
             line += " — " + ", ".join(details)
+        if source.about:
+            line += f": {escape_text(source.about)}"
         lines.append(truncate(line, per_line))
     embed = discord.Embed(
         title=messages.SOURCES_TITLE.format(count=len(sources)),
@@ -217,6 +219,8 @@ def source_embed(source: Source, passages: int | None = None) -> discord.Embed:
     )
     if source.url and source.url.startswith(("https://", "http://")):
         embed.url = source.url[:2000]
+    if source.lead:
+        embed.description = truncate(escape_text(f"“{source.lead}”"), limits.EMBED_DESCRIPTION)
     fields: list[tuple[str, str | None]] = [
         ("Author", source.author),
         ("Outlet", source.outlet),

@@ -69,6 +69,8 @@ def render_answer(
 def render_source(source: Source, index: int | None = None) -> str:
     head = f"{index}. " if index is not None else ""
     lines = [f"{head}{source.label}"]
+    if source.about:
+        lines.append(f"   begins: {source.about}")
     for name in ("author", "outlet", "date", "url"):
         value = getattr(source, name)
         if value:

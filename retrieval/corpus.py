@@ -50,6 +50,7 @@ _FRONT_MATTER_FIELDS = {
     "canonical_url": "url",
 }
 _SENTENCE_END_CHARS = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")", "]")
+LEAD_CHARS = 160  # of an article's first sentence kept to tell it by in lists
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -277,7 +278,8 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     )
     extra = tuple((key.removeprefix("extra:"), value) for key, value in source.extra)
     groups = passage_groups(paragraphs)
-    source = replace(source, extra=extra, passages=len(groups))
+    lead = _lead(groups[0][2][0]) if groups and groups[0][2] else None
+    source = replace(source, extra=extra, passages=len(groups), lead=lead)
     return Article(
         source,
         tuple(
@@ -285,6 +287,13 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
             for number, part, sentences, section in groups
         ),
     )
+
+
+def _lead(sentence: str) -> str:
+    """The first sentence, cut at a word near ``LEAD_CHARS`` with an ellipsis."""
+    if len(sentence) <= LEAD_CHARS:
+        return sentence
+    return sentence[:LEAD_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _front_matter(text: str, relative: str) -> tuple[dict[str, str], str]:

@@ -340,7 +340,8 @@ class Engine:
         lines = []
         for number, source in enumerate(shown, 1):
             credit = f" — {', '.join(source.credit)}" if source.credit else ""
-            lines.append(f"{number}. {source.label}{credit}")
+            about = f": {source.about}" if source.about else ""
+            lines.append(f"{number}. {source.label}{credit}{about}")
         rest = len(sources) - len(shown)
         text = messages.message_for(
             messages.SOURCES,

@@ -27,6 +27,12 @@ class Source:
     characters: int = 0  # length of the article body that was indexed
     paragraphs: int = 0
     passages: int = 0
+    lead: str | None = None  # the body's first sentence (cut at ~160 characters), verbatim
+
+    @property
+    def about(self) -> str | None:
+        """What a list shows to tell an untitled article by: its first sentence, quoted."""
+        return None if self.title or not self.lead else f"“{self.lead}”"
 
     @property
     def label(self) -> str:
@@ -40,7 +46,7 @@ class Source:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file}
-        for name in ("title", "author", "outlet", "date", "url"):
+        for name in ("title", "author", "outlet", "date", "url", "lead"):
             value = getattr(self, name)
             if value:
                 data[name] = value

@@ -150,6 +150,17 @@ def test_sources_pages_and_one_source_fit() -> None:
     assert "no articles" in (empty.description or "")
 
 
+def test_an_untitled_article_is_told_by_its_first_sentence() -> None:
+    untitled = source(file="000_a01b.txt", title=None, lead="Ending the war was a *promise*.")
+    titled = source(title="Arms pause", lead="In a phone call on 3 July, Putin spoke.")
+    listing = rendering.sources_embed([untitled, titled], 0).description or ""
+    assert "000\\_a01b.txt" in listing and "“Ending the war was a \\*promise\\*.”" in listing
+    assert "phone call" not in listing  # a title says enough
+    one = rendering.source_embed(untitled)
+    assert one.description == "“Ending the war was a \\*promise\\*.”"
+    assert_fits(rendering.sources_embed([source(title=None, lead="w " * 5000)], 0))
+
+
 def test_passage_and_help_fit() -> None:
     passage = Passage(id="x#p1.1", source=source(), paragraph=1, sentences=("s " * 10_000,))
     assert_fits(rendering.passage_embed(passage))

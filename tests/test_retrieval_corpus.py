@@ -233,3 +233,17 @@ def test_markdown_headings_become_sections_under_a_front_matter_title(tmp_path: 
     corpus = load_corpus(tmp_path)
     assert [(p.section, p.paragraph) for p in corpus.passages] == [("Background", 1), ("Costs", 2)]
     assert all("code that" not in p.text for p in corpus.passages)
+
+
+def test_each_article_keeps_its_first_sentence_to_be_told_by(tmp_path: Path) -> None:
+    corpus = load_corpus(SEEDS)
+    first = next(s for s in corpus.sources if s.file == FIRST_ARTICLE)
+    assert first.lead == (
+        "Ending Russia’s war in Ukraine was one of Donald Trump’s campaign promises, and one "
+        "that he famously boasted could be achieved in 24 hours."
+    )
+    assert first.about == f"“{first.lead}”"  # no title, so lists show how it begins
+    assert first.to_json()["lead"] == first.lead
+    long = parse_article("The harbour " + "ferry and the " * 40 + "pier closed.\n", "l.txt")
+    assert long.source.lead is not None and long.source.lead.endswith(" …")
+    assert len(long.source.lead) <= 162
