@@ -29,8 +29,9 @@ from retrieval.passage_store import load_corpus_cached
 
 log = logging.getLogger("seedbot")
 
-CHAT_HELP = """Ask a question and press Enter. Commands:
-  more      the next quotes for the last question
+CHAT_HELP = """Ask a question and press Enter; a follow-up ("why?", "when was that?") is read
+with the question before it. Commands:
+  more      the next quotes for the last question (or "tell me more")
   sources   the articles I answer from
   help      this text
   quit      leave (Ctrl-D works too)"""
