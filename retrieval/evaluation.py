@@ -135,9 +135,9 @@ class EvalReport:
     quote_hit_at_1: float = 0.0
     quote_hit_at_k: float = 0.0
 
-    def metrics(self) -> dict[str, float]:
-        """The headline numbers by the names floors use (per category: ``chat/hit@3``)."""
-        values: dict[str, float] = {
+    def headline(self) -> dict[str, float]:
+        """The overall figures, by the names floors and the JSON report use."""
+        return {
             "hit@1": self.hit_at_1,
             f"hit@{self.k}": self.hit_at_k,
             "mrr": self.mrr,
@@ -146,6 +146,10 @@ class EvalReport:
             "honest_decline_rate": self.honest_decline_rate,
             "wrong_decline_rate": self.wrong_decline_rate,
         }
+
+    def metrics(self) -> dict[str, float]:
+        """The headline numbers by the names floors use (per category: ``chat/hit@3``)."""
+        values = self.headline()
         for name, stats in self.categories.items():
             for metric, value in stats.to_json(self.k).items():
                 if metric in ("hit@1", f"hit@{self.k}", "mrr", "declined") and value is not None:
@@ -158,13 +162,7 @@ class EvalReport:
             "questions": self.n_answerable + self.n_unanswerable,
             "answerable": self.n_answerable,
             "unanswerable": self.n_unanswerable,
-            "hit@1": self.hit_at_1,
-            f"hit@{self.k}": self.hit_at_k,
-            "mrr": self.mrr,
-            "quote_hit@1": self.quote_hit_at_1,
-            f"quote_hit@{self.k}": self.quote_hit_at_k,
-            "honest_decline_rate": self.honest_decline_rate,
-            "wrong_decline_rate": self.wrong_decline_rate,
+            **self.headline(),
             "categories": {name: s.to_json(self.k) for name, s in self.categories.items()},
             "misses": [miss.to_json() for miss in self.misses],
             "ranks": dict(self.ranks),
