@@ -25,7 +25,10 @@ ANSWER_TYPE_WEIGHT = 0.15  # share of the best BM25 score added for the right ki
 # "when": the description counts for more than passages that merely repeat the name.
 DESCRIPTION_WEIGHT = 0.5
 
-_WHEN = re.compile(r"^(when|what (date|day|month|year|time)|since when|how long ago)\b")
+_WHEN = re.compile(
+    r"^(?:(?:on|in|at|by|from|until) )?"  # "On what date ...", "In which year ..."
+    r"(when|(?:what|which) (date|day|month|year|time)|since when|how long ago)\b"
+)
 _HOW_MANY = re.compile(r"^(how (many|much)|what (number|share|percentage|proportion))\b")
 _TIME = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"

@@ -70,6 +70,9 @@ def test_when_prefers_the_sentence_with_a_date() -> None:
 
 def test_questions_of_no_known_kind_have_no_test() -> None:
     assert answer_test("Why did the ferry stop?") is None
+    for asks_when in ("On what date did the ferry stop?", "In which year was it built?"):
+        when = answer_test(asks_when)
+        assert when is not None and when("in March 1998") and not when("by the harbour")
     suits = answer_test("How many people were hurt?")
     assert suits is not None
     assert suits("at least 35 people") and not suits("nobody knows")
