@@ -179,6 +179,26 @@ async def test_a_reply_to_an_answer_is_read_with_its_question(
     assert_no_pings(fake)
 
 
+async def test_a_reply_is_still_answered_when_the_answer_store_fails(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)) as bot:
+        question = await fake.send_message(
+            f"<@{fake.bot_user['id']}> Who is Kirill Dmitriev?", mentions=[fake.bot_user]
+        )
+        await fake.reply_to(question)
+        answer = fake.messages[max(fake.messages)]
+
+        def broken(answer_id: str) -> None:
+            raise OSError("database is down")
+
+        monkeypatch.setattr(bot.feedback, "get_answer", broken)
+        why = await fake.send_message("why did he go to Washington?", reply_to=answer)
+        reply = (await fake.reply_to(why)).body["embeds"][0]
+    assert reply["title"] == "why did he go to Washington?"  # answered on its own
+    assert "Washington" in reply["description"]
+
+
 async def test_asking_what_the_articles_are_shows_the_sources_list(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:

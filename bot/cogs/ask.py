@@ -127,7 +127,11 @@ class Ask(commands.Cog):
         answer_id = answer_id_of(replied) if isinstance(replied, discord.Message) else None
         if answer_id is None:
             return None
-        return await asyncio.to_thread(self.bot.feedback.get_answer, answer_id)
+        try:
+            return await asyncio.to_thread(self.bot.feedback.get_answer, answer_id)
+        except Exception:  # the store being down must not stop the reply being answered
+            log.exception("Could not read answer %s; answering the reply on its own", answer_id)
+            return None
 
     async def _answer_message(
         self,
