@@ -83,5 +83,5 @@ def render_source(source: Source, index: int | None = None) -> str:
 
 def render_sources(sources: Sequence[Source]) -> str:
     if not sources:
-        return "No articles are loaded. Add .txt or .md files to the corpus folder."
+        return "No articles are loaded. Add .txt, .md or .html files to the corpus folder."
     return "\n".join(render_source(source, index) for index, source in enumerate(sources, start=1))

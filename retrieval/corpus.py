@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")  # saved web pages: main text and metadata by trafilatura
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _FRONT_MATTER_FIELDS = {
@@ -149,7 +150,7 @@ def scan_article_files(folder: Path) -> list[ArticleFile]:
 
 
 def ignored_files(folder: Path, limit: int = 1000) -> list[str]:
-    """Files under ``folder`` that are not articles (.html, .pdf, .docx ...), relative, sorted:
+    """Files under ``folder`` that are not articles (.pdf, .docx, .epub ...), relative, sorted:
     front ends name them, so that a file dropped in the wrong format is not silently unused.
 
     The aliases file is not counted; at most ``limit`` are listed.
@@ -172,7 +173,7 @@ def describe_ignored(files: Sequence[str], shown: int = 5) -> str | None:
         f" and {len(files) - shown} more" if len(files) > shown else ""
     )
     return (
-        f"not read: {names} (only .txt and .md files are articles; save "
+        f"not read: {names} (only .txt, .md and .html files are articles; save "
         f"{'it' if len(files) == 1 else 'them'} as text to include {'it' if len(files) == 1 else 'them'})"
     )
 
@@ -220,7 +221,35 @@ def read_article(path: Path, relative: str) -> Article:
             f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files"
         )
     text = _decode(raw, relative)
-    return parse_article(text, relative, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return parse_article(_from_html(text), relative, markdown=True)
+    return parse_article(text, relative, markdown=suffix in MARKDOWN_SUFFIXES)
+
+
+def _from_html(page: str) -> str:
+    """A saved web page as Markdown with front matter: its main text, without menus, ads
+    and footers, and its title, author, site, date and address, found by trafilatura."""
+    import trafilatura  # only for folders that hold web pages
+    from trafilatura.metadata import extract_metadata
+
+    body = trafilatura.extract(
+        page, output_format="markdown", include_formatting=True, include_tables=True
+    )
+    if not body or not body.strip():
+        raise ArticleError("has no article text (no main text found in the page)")
+    meta = extract_metadata(page)
+    fields = {
+        "title": meta.title,
+        "author": meta.author,
+        "outlet": meta.sitename,
+        "date": meta.date,
+        "url": meta.url,
+    }
+    declared = {name: value for name, value in fields.items() if value}
+    if not declared:
+        return body
+    return f"---\n{yaml.safe_dump(declared, allow_unicode=True, sort_keys=False)}---\n{body}"
 
 
 def _decode(raw: bytes, relative: str) -> str:

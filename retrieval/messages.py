@@ -49,7 +49,7 @@ _MESSAGES = {
         '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
     ),
     SOURCES: "I can quote {count} article{plural}:\n{listing}{more}\nAsk me about any of them.",
-    EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt or .md files to the corpus folder.",
+    EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt, .md or .html files to the corpus folder.",
 }
 
 

@@ -78,12 +78,12 @@ def test_corpus_option_and_skipped_file_report(
         "# Harbour news\n\nThe harbour master closed the north pier after the storm.\n"
     )
     (tmp_path / "broken.txt").write_bytes(b"\xff\xfe\xfa bad bytes")
-    (tmp_path / "page.html").write_text("<p>The pier reopened.</p>")
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
     assert main(["ask", "--corpus", str(tmp_path), "--json", "Why was the pier closed?"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["results"][0]["source"]["title"] == "Harbour news"
     assert "broken.txt" in captured.err and "UTF-8" in captured.err
-    assert "not read: page.html" in captured.err
+    assert "not read: report.pdf" in captured.err
 
 
 def test_nothing_found_points_to_the_sources(capsys: pytest.CaptureFixture[str]) -> None:

@@ -103,15 +103,17 @@ def test_articles_saved_in_other_encodings_are_read(tmp_path: Path) -> None:
 
 def test_files_that_are_not_articles_are_named(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("The ferry leaves at seven every morning from the pier.\n")
-    (tmp_path / "page.html").write_text("<p>The lighthouse keeper retired.</p>")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "report.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "aliases.yaml").write_text("- [Kyiv, Kiev]\n")
-    (tmp_path / ".hidden.html").write_text("x")
+    (tmp_path / ".hidden.pdf").write_text("x")
     files = ignored_files(tmp_path)
-    assert files == ["page.html", "sub/report.pdf"]
+    assert files == ["notes.docx", "sub/report.pdf"]
     line = describe_ignored(files)
-    assert line is not None and "page.html, sub/report.pdf" in line and ".txt and .md" in line
+    assert (
+        line is not None and "notes.docx, sub/report.pdf" in line and ".txt, .md and .html" in line
+    )
     assert describe_ignored([]) is None
 
 
@@ -247,3 +249,39 @@ def test_each_article_keeps_its_first_sentence_to_be_told_by(tmp_path: Path) -> 
     long = parse_article("The harbour " + "ferry and the " * 40 + "pier closed.\n", "l.txt")
     assert long.source.lead is not None and long.source.lead.endswith(" …")
     assert len(long.source.lead) <= 162
+
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Harbour ferry returns after storm | Eastwick Gazette</title>
+<meta name="author" content="Jane Doe"><meta property="og:site_name" content="Eastwick Gazette">
+<meta property="article:published_time" content="2025-03-14T08:00:00Z">
+<link rel="canonical" href="https://gazette.example/ferry-returns"></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article><h1>Harbour ferry returns after storm</h1>
+<p>The harbour ferry to Eastwick returned to service on Friday, two weeks after the storm
+tore the roof off its terminal and damaged the north pier.</p>
+<p>The mayor, Tom Hollis, said repairs to the pier cost the town about 40,000 pounds and
+were paid from the emergency fund.</p>
+<ul><li>Weekday crossings: every 30 minutes</li></ul></article>
+<footer><p>Copyright 2025 Eastwick Gazette. All rights reserved.</p></footer></body></html>
+"""
+
+
+def test_saved_web_pages_are_articles_with_their_metadata(tmp_path: Path) -> None:
+    (tmp_path / "ferry.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "empty.htm").write_text("<html><body><nav>Home</nav></body></html>")
+    corpus = load_corpus(tmp_path)
+    (source,) = corpus.sources
+    assert (source.file, source.title, source.author, source.outlet, source.date, source.url) == (
+        "ferry.html",
+        "Harbour ferry returns after storm",
+        "Jane Doe",
+        "Eastwick Gazette",
+        "2025-03-14",
+        "https://gazette.example/ferry-returns",
+    )
+    texts = [p.text for p in corpus.passages]
+    assert texts[0].startswith("The harbour ferry to Eastwick returned to service on Friday")
+    assert "Weekday crossings: every 30 minutes" in texts
+    assert not any("Copyright" in t or "Home" in t for t in texts)  # menus and footers dropped
+    assert [p.file for p in corpus.problems] == ["empty.htm"]
