@@ -233,12 +233,15 @@ def _from_html(page: str) -> str:
     import trafilatura  # only for folders that hold web pages
     from trafilatura.metadata import extract_metadata
 
-    body = trafilatura.extract(
-        page, output_format="markdown", include_formatting=True, include_tables=True
-    )
-    if not body or not body.strip():
+    try:
+        body = trafilatura.extract(
+            page, output_format="markdown", include_formatting=True, include_tables=True
+        )
+        meta = extract_metadata(page) if body and body.strip() else None
+    except Exception as error:  # one odd page must not stop the rest loading
+        raise ArticleError(f"could not be read as a web page ({error}); save it as text") from error
+    if not body or not body.strip() or meta is None:
         raise ArticleError("has no article text (no main text found in the page)")
-    meta = extract_metadata(page)
     fields = {
         "title": meta.title,
         "author": meta.author,

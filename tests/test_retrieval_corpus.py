@@ -285,3 +285,20 @@ def test_saved_web_pages_are_articles_with_their_metadata(tmp_path: Path) -> Non
     assert "Weekday crossings: every 30 minutes" in texts
     assert not any("Copyright" in t or "Home" in t for t in texts)  # menus and footers dropped
     assert [p.file for p in corpus.problems] == ["empty.htm"]
+
+
+def test_a_page_the_extractor_fails_on_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ValueError("unexpected markup")
+
+    monkeypatch.setattr(trafilatura, "extract", broken)
+    (tmp_path / "odd.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "good.txt").write_text("The ferry leaves at seven every morning from the pier.\n")
+    corpus = load_corpus(tmp_path)
+    assert [s.file for s in corpus.sources] == ["good.txt"]
+    (problem,) = corpus.problems
+    assert problem.file == "odd.html" and "could not be read as a web page" in problem.reason
