@@ -220,11 +220,19 @@ def read_article(path: Path, relative: str) -> Article:
         raise ArticleError(
             f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files"
         )
-    text = _decode(raw, relative)
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        return parse_article(_from_html(text), relative, markdown=True)
-    return parse_article(text, relative, markdown=suffix in MARKDOWN_SUFFIXES)
+    try:
+        text = _decode(raw, relative)
+        suffix = path.suffix.lower()
+        if suffix in HTML_SUFFIXES:
+            return parse_article(_from_html(text), relative, markdown=True)
+        return parse_article(text, relative, markdown=suffix in MARKDOWN_SUFFIXES)
+    except ArticleError:
+        raise
+    except Exception as error:  # a parser bug on one odd file must not stop the rest loading
+        log.exception("Could not parse %s", relative)
+        raise ArticleError(
+            f"could not be parsed ({type(error).__name__}); the log has the details"
+        ) from error
 
 
 def _from_html(page: str) -> str:

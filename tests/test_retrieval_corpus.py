@@ -302,3 +302,25 @@ def test_a_page_the_extractor_fails_on_is_reported_not_fatal(
     assert [s.file for s in corpus.sources] == ["good.txt"]
     (problem,) = corpus.problems
     assert problem.file == "odd.html" and "could not be read as a web page" in problem.reason
+
+
+def test_a_file_the_parser_fails_on_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retrieval.corpus as corpus_module
+
+    real = corpus_module.parse_article
+
+    def fragile(text: str, relative: str, *, markdown: bool = False) -> object:
+        if "boom" in text:
+            raise RecursionError("deep")
+        return real(text, relative, markdown=markdown)
+
+    monkeypatch.setattr(corpus_module, "parse_article", fragile)
+    (tmp_path / "a.txt").write_text("The ferry leaves at seven every morning from the pier.\n")
+    (tmp_path / "b.txt").write_text("boom goes the parser on this one, every time it runs.\n")
+    corpus = load_corpus(tmp_path)
+    assert [s.file for s in corpus.sources] == ["a.txt"]
+    assert [(p.file, p.reason) for p in corpus.problems] == [
+        ("b.txt", "could not be parsed (RecursionError); the log has the details")
+    ]
