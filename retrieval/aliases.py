@@ -43,18 +43,17 @@ class Aliases:
 
     groups: tuple[tuple[str, ...], ...] = ()
     warnings: tuple[str, ...] = ()
-    _patterns: tuple[tuple[re.Pattern[str], ...], ...] = field(
-        default=(), init=False, repr=False, compare=False
-    )
     # First word of every name -> the groups holding such a name: a question is only
     # matched against the groups it could contain (hundreds of country names otherwise).
     _by_first_word: dict[str, tuple[int, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Each group's name patterns, compiled the first time a question could hold the group.
+    _patterns: dict[int, tuple[re.Pattern[str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        patterns = tuple(tuple(_member_pattern(name) for name in group) for group in self.groups)
-        object.__setattr__(self, "_patterns", patterns)
         by_first_word: dict[str, list[int]] = {}
         for number, group in enumerate(self.groups):
             for name in group:
@@ -64,6 +63,13 @@ class Aliases:
         object.__setattr__(
             self, "_by_first_word", {w: tuple(sorted(set(g))) for w, g in by_first_word.items()}
         )
+
+    def _group_patterns(self, number: int) -> tuple[re.Pattern[str], ...]:
+        patterns = self._patterns.get(number)
+        if patterns is None:
+            patterns = tuple(_member_pattern(name) for name in self.groups[number])
+            self._patterns[number] = patterns
+        return patterns
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -78,7 +84,7 @@ class Aliases:
         words = {word.casefold() for word in _WORD.findall(text)}
         candidates = sorted({n for w in words for n in self._by_first_word.get(w, ())})
         for number in candidates:
-            group, patterns = self.groups[number], self._patterns[number]
+            group, patterns = self.groups[number], self._group_patterns(number)
             present = [bool(pattern.search(text)) for pattern in patterns]
             if not any(present):
                 continue
@@ -103,19 +109,23 @@ class Aliases:
 def _merge(groups: list[list[str]]) -> tuple[tuple[str, ...], ...]:
     """Join groups that share a name: being the same thing is transitive."""
     merged: list[list[str]] = []
+    joined: set[int] = set()  # groups emptied into an earlier one
+    owner: dict[str, int] = {}  # casefolded name -> its group in ``merged``
     for group in groups:
-        keys = {name.casefold() for name in group}
-        overlapping = [m for m in merged if keys & {name.casefold() for name in m}]
-        target = overlapping[0] if overlapping else []
+        overlapping = sorted({owner[n.casefold()] for n in group if n.casefold() in owner})
+        keep = overlapping[0] if overlapping else len(merged)
         if not overlapping:
-            merged.append(target)
+            merged.append([])
         for other in overlapping[1:]:
-            target.extend(other)
-            merged.remove(other)
+            for name in merged[other]:
+                owner[name.casefold()] = keep
+            merged[keep].extend(merged[other])
+            joined.add(other)
         for name in group:
-            if name.casefold() not in {existing.casefold() for existing in target}:
-                target.append(name)
-    return tuple(tuple(group) for group in merged)
+            if owner.get(name.casefold()) != keep:
+                merged[keep].append(name)
+                owner[name.casefold()] = keep
+    return tuple(tuple(g) for number, g in enumerate(merged) if number not in joined)
 
 
 def _parse_groups(data: Any, where: str) -> tuple[list[list[str]], list[str]]:
@@ -202,10 +212,10 @@ def country_aliases() -> tuple[tuple[str, ...], ...]:
 def load_aliases(folder: Path, *, countries: bool = True) -> Aliases:
     """Read ``<folder>/aliases.yaml``, joined with the built-in country names unless
     ``countries`` is false; a missing file means no aliases of its own, a bad one a warning."""
-    builtin = [list(group) for group in country_aliases()] if countries else []
+    builtin = country_aliases() if countries else ()  # already merged
     path = folder / ALIASES_FILE
     if not path.is_file():
-        return Aliases(groups=_merge(builtin))
+        return Aliases(groups=builtin)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
@@ -213,12 +223,12 @@ def load_aliases(folder: Path, *, countries: bool = True) -> Aliases:
         line = f", line {mark.line + 1}" if mark is not None else ""
         problem = exc.problem or "invalid YAML"
         return Aliases(
-            groups=_merge(builtin),
+            groups=builtin,
             warnings=(f"{path}{line}: {problem}; aliases ignored. {_FORMAT_HINT}",),
         )
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         return Aliases(
-            groups=_merge(builtin), warnings=(f"{path}: cannot be read ({exc}); aliases ignored",)
+            groups=builtin, warnings=(f"{path}: cannot be read ({exc}); aliases ignored",)
         )
     groups, warnings = _parse_groups(data, str(path))
-    return Aliases(groups=_merge(groups + builtin), warnings=tuple(warnings))
+    return Aliases(groups=_merge(groups + [list(g) for g in builtin]), warnings=tuple(warnings))

@@ -172,9 +172,10 @@ def describe_ignored(files: Sequence[str], shown: int = 5) -> str | None:
     names = ", ".join(files[:shown]) + (
         f" and {len(files) - shown} more" if len(files) > shown else ""
     )
+    them = "it" if len(files) == 1 else "them"
     return (
-        f"not read: {names} (only .txt, .md and .html files are articles; save "
-        f"{'it' if len(files) == 1 else 'them'} as text to include {'it' if len(files) == 1 else 'them'})"
+        f"not read: {names} (only .txt, .md and .html files are articles; "
+        f"save {them} as text to include {them})"
     )
 
 

@@ -45,8 +45,9 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import xxhash
 
+from retrieval.corpus import ArticleFile
+
 if TYPE_CHECKING:
-    from retrieval.corpus import ArticleFile
     from retrieval.fastbm25 import FastBM25
     from retrieval.fastbm25.bulk import TermIds
 
@@ -132,13 +133,13 @@ def fingerprint(
     previous: Fingerprint | None = None,
 ) -> Fingerprint:
     """The corpus fingerprint; hashes from ``previous`` are reused where size and mtime match."""
-    known = {stamp.path: stamp for stamp in previous.files} if previous else {}
-    stamps = []
-    named = sorted((_relative(path, folder), path) for path in files)
-    for relative, path in named:
+    listed = []
+    for path in files:
         stat = path.stat()
-        stamps.append(_stamp(relative, path, stat.st_size, stat.st_mtime_ns, known.get(relative)))
-    return Fingerprint(version, tuple(stamps))
+        listed.append(
+            ArticleFile(_relative(path, folder), str(path), stat.st_size, stat.st_mtime_ns)
+        )
+    return Fingerprint(version, stamp_files(listed, previous))
 
 
 def stamp_files(
