@@ -24,6 +24,7 @@ PLAIN = EngineSettings(
     min_coverage_unknown_name=0.3,
     unknown_word_weight=1.0,
     semantic=False,
+    cross_encoder=False,
 )
 STEPS: list[tuple[str, dict[str, object]]] = [
     ("plain BM25, coverage >= 0.3", {}),
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, dict[str, object]]] = [
     ("+ phrase / answer-type rerank", {"rerank": True}),
     ("+ meaning: no-answer rule only", {"semantic": True, "semantic_weight": 0.0}),
     ("+ meaning: BM25 + MiniLM blend", {"semantic_weight": EngineSettings().semantic_weight}),
+    ("+ cross-encoder reads the shortlist", {"cross_encoder": True}),
 ]
 COLUMNS = ("hit@1", "hit@3", "mrr", "honest_decline_rate", "wrong_decline_rate")
 

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
     fast_engine_min_passages: int = Field(default=1_000, ge=0)
     semantic: bool = True  # SEEDBOT_SEMANTIC=false ranks with BM25 alone (retrieval/semantic.py)
+    # SEEDBOT_CROSS_ENCODER=false keeps the first ranking's order (retrieval/cross_encoder.py)
+    cross_encoder: bool = True
 
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -100,4 +102,5 @@ class Settings(BaseSettings):
             engine=self.engine,
             fast_engine_min_passages=self.fast_engine_min_passages,
             semantic=self.semantic,
+            cross_encoder=self.cross_encoder,
         )

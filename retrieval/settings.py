@@ -48,3 +48,12 @@ class EngineSettings:
     # names him, which the model finds far from the question).
     semantic_unrelated: float = 0.25
     coverage_despite_meaning: float = 0.75
+    # The cross-encoder (retrieval.cross_encoder) reorders this many of the best passages by
+    # how well each answers the question, at ~20-40 ms a passage ...
+    cross_encoder: bool = True
+    cross_encoder_shortlist: int = 10
+    # Added to the logit of a quote of the kind asked for (answer_test in retrieval.rerank).
+    cross_encoder_answer_type_bonus: float = 3.0
+    # ... for corpora up to this size, like the meaning stage: above it answers keep the
+    # few-millisecond budget measured for large corpora (bench/RESULTS.md).
+    cross_encoder_max_passages: int = 5_000

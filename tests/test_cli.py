@@ -45,6 +45,17 @@ def test_ask_prints_quotes_and_citations(capsys: pytest.CaptureFixture[str]) -> 
     assert "paragraph 2" in out and "July 4, 2025" in out
 
 
+def test_explain_says_why_the_top_passage_won(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--explain", "Who broke the ceasfire?"]) == 0
+    why = json.loads(capsys.readouterr().out)["explanation"]
+    assert why["corrections"] == {"ceasfire": "ceasefire"}
+    assert "ceasefir" in {t["term"] for t in why["terms"]}  # stemmed, as the index holds it
+    assert why["cross_encoder"]["shortlist"] == 10
+    top = why["top"]
+    assert top["matched_terms"] and 0 < top["coverage"] <= 1
+    assert isinstance(top["relevance"], float)
+
+
 def test_batch_mode_answers_every_line_in_order() -> None:
     lines = [
         "Who is Kirill Dmitriev?",

