@@ -7,6 +7,7 @@ fake runs on the same event loop, so the figures include its own work (conservat
 
     .venv/bin/python -m bench.discord_latency                 # 100 questions, one at a time
     .venv/bin/python -m bench.discord_latency --burst 500     # 500 sent at once (load)
+    .venv/bin/python -m bench.discord_latency --questions eval/seed_questions.jsonl --count 106
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from retrieval.evaluation import load_questions  # noqa: E402
 from tests.fake_discord import (  # noqa: E402
     FakeDiscord,
     InteractionTrace,
@@ -62,7 +65,7 @@ def summarise(label: str, values: list[float]) -> str:
 
 
 async def measure(
-    count: int, burst: bool, wait: float
+    count: int, burst: bool, wait: float, questions: Sequence[str] = QUESTIONS
 ) -> tuple[list[InteractionTrace], dict[str, float]]:
     fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
     try:
@@ -71,13 +74,13 @@ async def measure(
             async with running_bot(settings):
                 # Warm up: first-use costs (imports, SQLite pages) are not what we measure.
                 warm = await fake.send_interaction(
-                    fake.command_interaction("ask", {"question": QUESTIONS[0]})
+                    fake.command_interaction("ask", {"question": questions[0]})
                 )
                 await asyncio.wait_for(warm.answered.wait(), wait)
                 beats_before = len(fake.heartbeats)
                 started = time.perf_counter()
                 payloads = [
-                    fake.command_interaction("ask", {"question": QUESTIONS[i % len(QUESTIONS)]})
+                    fake.command_interaction("ask", {"question": questions[i % len(questions)]})
                     for i in range(count)
                 ]
                 traces: list[InteractionTrace] = []
@@ -117,10 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="give up after this many seconds"
     )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        metavar="FILE",
+        help="ask the questions of a labelled JSONL file (e.g. eval/seed_questions.jsonl), "
+        "each new to the bot, instead of the 10 built-in ones",
+    )
     args = parser.parse_args(argv)
+    questions: tuple[str, ...] = QUESTIONS
+    if args.questions:
+        questions = tuple(q.question for q in load_questions(args.questions))
     logging.basicConfig(level=logging.WARNING)
     count = args.burst or args.count
-    traces, stats = asyncio.run(measure(count, bool(args.burst), args.timeout))
+    traces, stats = asyncio.run(measure(count, bool(args.burst), args.timeout, questions))
     acks = [t.ack_seconds for t in traces if t.ack_seconds is not None]
     answers = [t.answer_seconds for t in traces if t.answer_seconds is not None]
     mode = f"burst of {count} at once" if args.burst else f"{count} sequential"
