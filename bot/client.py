@@ -89,7 +89,9 @@ class SeedBot(commands.AutoShardedBot):
             override_bot_gateway(self.http, settings.discord_gateway_url)
         self.settings = settings
         self.engines = EngineHolder(
-            engine_factory or default_engine_factory(settings), workers=settings.answer_workers
+            engine_factory or default_engine_factory(settings),
+            workers=settings.answer_workers,
+            quick_after=settings.quick_answers_after,
         )
         self._feedback = feedback
         # Answers in progress at once: under a burst, acknowledgements go out first and the

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     cooldown_rate: int = Field(default=3, ge=1)
     answer_workers: int = Field(default=1, ge=1, le=32)  # threads that rank questions
     answer_concurrency: int = Field(default=8, ge=1)  # answers being built and sent at once
+    # A question that has waited this many seconds for its turn is answered without the
+    # cross-encoder (~7 ms instead of ~0.2 s), so a burst does not queue for minutes.
+    quick_answers_after: float = Field(default=1.0, ge=0)
     feedback_db: str = "seedbot-feedback.sqlite3"  # a path, or a postgresql:// URL
     log_level: str = "INFO"
 

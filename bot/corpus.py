@@ -8,7 +8,6 @@ happens in a worker thread: the gateway heartbeat never waits for the index.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -46,7 +45,9 @@ class AnswerEngine(Protocol):
 
     @property
     def corpus(self) -> CorpusLike: ...
-    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer: ...
+    def answer(
+        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+    ) -> Answer: ...
     def passage(self, passage_id: str) -> Passage | None: ...
     def find_sources(self, text: str, limit: int = 25) -> list[Source]: ...
 
@@ -70,20 +71,38 @@ class EngineHolder:
     small dedicated pool, so a burst of questions queues there while the loop stays free.
     """
 
-    def __init__(self, factory: EngineFactory, workers: int = 1) -> None:
+    def __init__(self, factory: EngineFactory, workers: int = 1, quick_after: float = 1.0) -> None:
         self._factory = factory
+        self._quick_after = quick_after  # seconds a question may wait before a quick answer
         self._current: AnswerEngine | None = None
         self._reload_lock = asyncio.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="seedbot-answer")
         self.ready = asyncio.Event()
 
     async def answer(
-        self, engine: AnswerEngine, question: str, *, top_k: int | None = None, offset: int = 0
+        self,
+        engine: AnswerEngine,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        asked_at: float | None = None,
     ) -> Answer:
-        """``engine.answer`` on the answer pool; pass the engine taken when the question came."""
+        """``engine.answer`` on the answer pool; pass the engine taken when the question came.
+
+        A question that has already waited ``quick_after`` seconds since ``asked_at`` (its
+        ``time.monotonic()`` on arrival; by default, now) is answered without the
+        cross-encoder, so a burst clears in seconds instead of queueing for minutes. Later
+        pages ("tell me more") never are: they continue the first page's order.
+        """
         loop = asyncio.get_running_loop()
-        call = functools.partial(engine.answer, question, top_k=top_k, offset=offset)
-        return await loop.run_in_executor(self._pool, call)
+        since = time.monotonic() if asked_at is None else asked_at
+
+        def run() -> Answer:
+            quick = offset == 0 and time.monotonic() - since > self._quick_after
+            return engine.answer(question, top_k=top_k, offset=offset, quick=quick)
+
+        return await loop.run_in_executor(self._pool, run)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

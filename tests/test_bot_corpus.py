@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,12 @@ class StubEngine:
     gate: threading.Event | None = None
     corpus: StubCorpus = field(default_factory=StubCorpus)
 
-    def answer(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
+    quick_calls: list[bool] = field(default_factory=list)
+
+    def answer(
+        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+    ) -> Answer:
+        self.quick_calls.append(quick)
         if self.gate is not None:
             assert self.gate.wait(10)
         return Answer(question=question, answered=False, message=self.name)
@@ -80,3 +86,25 @@ async def test_concurrent_reloads_build_one_after_the_other() -> None:
         holder.close()
     assert most == 1
     assert holder.ready.is_set()
+
+
+async def test_a_question_that_waited_gets_a_quick_answer_but_never_a_later_page() -> None:
+    gate = threading.Event()
+    engine = StubEngine("e", gate=gate)
+    holder = EngineHolder(lambda: engine, workers=1, quick_after=0.1)
+    try:
+        await holder.load()
+        busy = asyncio.create_task(holder.answer(engine, "slow"))  # holds the only worker
+        await asyncio.sleep(0.02)
+        waited = asyncio.create_task(holder.answer(engine, "queued"))
+        page = asyncio.create_task(holder.answer(engine, "slow", offset=3))
+        await asyncio.sleep(0.2)  # both now waited longer than quick_after
+        gate.set()
+        await asyncio.gather(busy, waited, page)
+        assert engine.quick_calls == [False, True, False]
+        long_ago = time.monotonic() - 5  # asked_at: when it arrived, before any other wait
+        await holder.answer(engine, "arrived earlier", asked_at=long_ago)
+        await holder.answer(engine, "calm again")
+        assert engine.quick_calls[-2:] == [True, False]
+    finally:
+        holder.close()

@@ -94,6 +94,13 @@ def test_the_engine_quotes_the_passage_that_answers_first(
     assert answer.explanation["top"]["relevance"] > 0
 
 
+def test_a_quick_answer_skips_the_model(corpus_dir: Path, model: CrossEncoder) -> None:
+    quick = engine_for(corpus_dir).answer(QUESTION, quick=True)
+    assert quick.answered
+    assert quick.results[0].passage.text.startswith("The council debated the library")
+    assert quick.explanation["top"]["relevance"] is None
+
+
 def test_pages_after_the_first_keep_the_same_order(corpus_dir: Path, model: CrossEncoder) -> None:
     engine = engine_for(corpus_dir)
     everything = engine.answer(QUESTION, top_k=4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -64,6 +65,7 @@ class Ask(commands.Cog):
         results: app_commands.Range[int, 1, 10] | None = None,
         private: bool = False,
     ) -> None:
+        asked_at = time.monotonic()
         wait = self.bot.cooldown.retry_after(interaction.user.id)
         if wait:
             await reply_privately(interaction, messages.COOLDOWN.format(seconds=max(1.0, wait)))
@@ -79,7 +81,7 @@ class Ask(commands.Cog):
         await interaction.response.defer(thinking=True, ephemeral=private)
         top_k = results or self.bot.settings.top_k
         async with self.bot.answer_slots:
-            answer = await self.bot.engines.answer(engine, text, top_k=top_k)
+            answer = await self.bot.engines.answer(engine, text, top_k=top_k, asked_at=asked_at)
             embed, view = await prepare_answer(
                 self.bot,
                 answer,
@@ -147,6 +149,7 @@ class Ask(commands.Cog):
         A reply to an earlier answer may lean on its question ("why did he go there?"), which
         is then searched with it, or ask for its next quotes ("tell me more").
         """
+        asked_at = time.monotonic()
         offset, top_k = 0, self.bot.settings.top_k
         if previous is not None and question:
             if asks_for_more(question):
@@ -167,9 +170,13 @@ class Ask(commands.Cog):
             return
         if addressed:
             async with message.channel.typing():
-                answer = await self.bot.engines.answer(engine, question, top_k=top_k, offset=offset)
+                answer = await self.bot.engines.answer(
+                    engine, question, top_k=top_k, offset=offset, asked_at=asked_at
+                )
         else:
-            answer = await self.bot.engines.answer(engine, question, top_k=top_k, offset=offset)
+            answer = await self.bot.engines.answer(
+                engine, question, top_k=top_k, offset=offset, asked_at=asked_at
+            )
             if answer.reason in QUIET_UNLESS_ADDRESSED:
                 return
         if offset and not answer.results:
