@@ -13,7 +13,7 @@ from sentencex import segment
 from retrieval.models import Passage, Source
 
 # Bump when the way articles are cut into passages changes: saved indexes are keyed by it.
-PASSAGES_VERSION = "4"
+PASSAGES_VERSION = "5"  # 5: terminal escape sequences removed whole
 MAX_SENTENCES = 4
 MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
 

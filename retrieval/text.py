@@ -18,6 +18,10 @@ _FOLD_TABLE = str.maketrans(
 )
 # C0 and C1 control characters, except tab and newline; also zero-width and bidi controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# ANSI/VT100 sequences: CSI ("\x1b[1;31m"), OSC ("\x1b]0;title\x07") and two-byte escapes.
+_TERMINAL_ESCAPE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -30,7 +34,10 @@ def fold(text: str) -> str:
 
 
 def strip_control(text: str) -> str:
-    """Remove control and invisible formatting characters (NUL bytes included)."""
+    """Remove control and invisible formatting characters (NUL bytes included), and whole
+    terminal escape sequences: "\x1b[31m" would otherwise leave "[31m" behind."""
+    if "\x1b" in text:
+        text = _TERMINAL_ESCAPE.sub("", text)
     return _CONTROL.sub("", text)
 
 

@@ -35,5 +35,11 @@ def test_control_characters_are_removed() -> None:
     assert tokenize(sanitize_question("cease\x00fire\x1b")) == tokenize("ceasefire")
 
 
+def test_terminal_colour_codes_go_whole() -> None:
+    assert strip_control("\x1b[1;31mceasefire\x1b[0m?") == "ceasefire?"
+    assert strip_control("\x1b]0;title\x07Kyiv") == "Kyiv"
+    assert strip_control("plain [31m text") == "plain [31m text"  # no escape, nothing to take
+
+
 def test_compatibility_forms_fold() -> None:
     assert tokenize("ﬁnance ＮＡＴＯ") == tokenize("finance NATO")
