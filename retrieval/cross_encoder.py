@@ -25,7 +25,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from retrieval.onnx_models import cpu_session, package_folder, verified
+from retrieval.onnx_models import LoadedOnce, cpu_session, package_folder, verified
 
 log = logging.getLogger(__name__)
 
@@ -94,19 +94,11 @@ class CrossEncoder:
         logits: Any = self._session.run(None, feeds)[0]
         return np.asarray(logits, dtype=np.float32).reshape(-1)
 
-    _shared: CrossEncoder | None = None
-    _shared_error: str | None = None
-    _shared_lock = threading.Lock()
+    _shared: LoadedOnce[CrossEncoder] = LoadedOnce(
+        "The cross-encoder is off", "Shortlists keep their order."
+    )
 
     @classmethod
     def shared(cls) -> CrossEncoder | None:
         """The process's cross-encoder, loaded on first use; None (logged once) when unavailable."""
-        with cls._shared_lock:
-            if cls._shared is None and cls._shared_error is None:
-                try:
-                    folder = package_folder(MODEL_PACKAGE) / MODEL_FOLDER
-                    cls._shared = cls(folder)
-                except (ImportError, OSError, ValueError, RuntimeError) as error:
-                    cls._shared_error = str(error)
-                    log.warning("The cross-encoder is off: %s. Shortlists keep their order.", error)
-            return cls._shared
+        return cls._shared.get(lambda: cls(package_folder(MODEL_PACKAGE) / MODEL_FOLDER))

@@ -9,8 +9,36 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class LoadedOnce(Generic[T]):
+    """A model loaded on first use and kept for the process, so every engine, reload and
+    test shares it; if it cannot load, why is logged once and ``get`` returns None."""
+
+    def __init__(self, off: str, instead: str) -> None:
+        self._off, self._instead = off, instead  # for the log: what is off, what happens
+        self._value: T | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, load: Callable[[], T]) -> T | None:
+        with self._lock:
+            if self._value is None and self._error is None:
+                try:
+                    self._value = load()
+                except (ImportError, OSError, ValueError, RuntimeError) as error:
+                    self._error = str(error)
+                    log.warning("%s: %s. %s", self._off, error, self._instead)
+            return self._value
 
 
 def package_folder(package: str) -> Path:

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from retrieval.onnx_models import cpu_session, verified
+from retrieval.onnx_models import LoadedOnce, cpu_session, verified
 
 log = logging.getLogger(__name__)
 
@@ -98,21 +98,14 @@ class SentenceEncoder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-    _shared: SentenceEncoder | None = None
-    _shared_error: str | None = None
-    _shared_lock = threading.Lock()
+    _shared: LoadedOnce[SentenceEncoder] = LoadedOnce(
+        "Meaning-based matching is off", "BM25 ranks alone."
+    )
 
     @classmethod
     def shared(cls) -> SentenceEncoder | None:
         """The process's encoder, loaded on first use; None (logged once) when unavailable."""
-        with cls._shared_lock:
-            if cls._shared is None and cls._shared_error is None:
-                try:
-                    cls._shared = cls(_verified_model_path())
-                except (ImportError, OSError, ValueError, RuntimeError) as error:
-                    cls._shared_error = str(error)
-                    log.warning("Meaning-based matching is off: %s. BM25 ranks alone.", error)
-            return cls._shared
+        return cls._shared.get(lambda: cls(_verified_model_path()))
 
 
 def _verified_model_path() -> Path:

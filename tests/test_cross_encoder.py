@@ -13,6 +13,7 @@ from retrieval import cross_encoder
 from retrieval.corpus import load_corpus
 from retrieval.cross_encoder import CrossEncoder
 from retrieval.engine import Engine
+from retrieval.onnx_models import LoadedOnce
 from retrieval.settings import EngineSettings
 
 ARTICLE = """\
@@ -136,8 +137,11 @@ def test_a_failing_model_keeps_the_order_and_still_answers(
 def test_a_missing_package_turns_it_off_with_a_reason(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(CrossEncoder, "_shared", None)
-    monkeypatch.setattr(CrossEncoder, "_shared_error", None)
+    monkeypatch.setattr(
+        CrossEncoder,
+        "_shared",
+        LoadedOnce("The cross-encoder is off", "Shortlists keep their order."),
+    )
     monkeypatch.setattr(cross_encoder, "MODEL_PACKAGE", "no_such_model_package")
     engine = engine_for(corpus_dir)
     assert engine.cross_encoder is None

