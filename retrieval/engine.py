@@ -49,7 +49,7 @@ class _Candidate:
     matched: frozenset[str]
     coverage: float
     similarity: float = 0.0  # cosine of the passage's best sentence with the question
-    relevance: float | None = None  # the cross-encoder's logit, for those it read
+    relevance: float | None = None  # the cross-encoder's logit (+ answer-type bonus), if read
     excerpt: Excerpt | None = None  # the quote, once chosen
 
 
