@@ -57,7 +57,7 @@ def choose_excerpt(
     the same thing in other words win over one that only repeats the question's words;
     ``suits`` marks sentences of the kind the question asks for. Ties go to the shorter
     window, then the earlier one, so quotes stay short. A window ending on a question
-    ("So, why ...?") takes the next sentence too: that is where the article answers it.
+    ("So, why ...?") takes the next sentence too (``window_excerpt``).
     """
     sentences = passage.sentences
     sentence_terms = [{t for _, _, t in term_spans(s)} & set(terms) for s in sentences]
@@ -77,9 +77,17 @@ def choose_excerpt(
             if weight > best[0] + 1e-9:
                 best = (weight, start, start + size)
     _, start, end = best
+    return window_excerpt(passage, terms, start, end)
+
+
+def window_excerpt(passage: Passage, terms: Collection[str], start: int, end: int) -> Excerpt:
+    """Sentences ``start:end`` of a passage as the quote; one ending on a question ("So,
+    why ...?") takes the next sentence too: that is where the article answers it."""
+    sentences = passage.sentences
+    count = len(sentences)
     while end < count and _is_question(sentences[end - 1]) and end - start <= MAX_EXCERPT_SENTENCES:
         end += 1
-    text = " ".join(passage.sentences[start:end])
+    text = " ".join(sentences[start:end])
     return Excerpt(
         text=text,
         highlights=highlight_spans(text, terms),

@@ -154,3 +154,17 @@ def test_an_altered_model_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "tokenizer.json").write_bytes(b"{}")
     with pytest.raises(ValueError, match="reinstall"):
         CrossEncoder(tmp_path)
+
+
+def test_the_first_quote_is_the_window_that_answers(seed_engine: Engine) -> None:
+    """The passage is right either way; the words-and-closeness chooser quoted the two
+    sentences before the answer."""
+    question = "Will the US start sending the weapons again?"
+    answer = seed_engine.answer(question)
+    first = answer.results[0]
+    assert "shipments are expected to resume" in first.passage.text
+    assert "shipments are expected to resume" in first.excerpt.text
+    assert first.excerpt.text in first.passage.text  # still verbatim
+    quick = seed_engine.answer(question, quick=True, top_k=5)  # the chooser alone
+    same = next(r for r in quick.results if r.passage.id == first.passage.id)
+    assert "shipments are expected to resume" not in same.excerpt.text
