@@ -509,17 +509,9 @@ class Engine:
             return shortlist
         quotes = [self._excerpt(c, meaning, suits) for c in shortlist]
         quoted = [replace(c, excerpt=q) for c, q in zip(shortlist, quotes, strict=True)]
-        texts = [q.text for q in quotes]
-        try:
-            logits = self.cross_encoder.scores(_model_text(parsed), texts)
-        except Exception:  # the model failing must not fail the answer: the order stands
-            log.exception("The cross-encoder failed; keeping the shortlist's order")
-            return quoted
-        bonus = self.settings.cross_encoder_answer_type_bonus
-        scores = [
-            float(logit) + (bonus if suits and suits(text) else 0.0)
-            for logit, text in zip(logits, texts, strict=True)
-        ]
+        scores = self._judge(parsed, [q.text for q in quotes], suits)
+        if scores is None:
+            return quoted  # the model failed: the order stands
         read = [replace(c, relevance=score) for c, score in zip(quoted, scores, strict=True)]
         order = sorted(range(len(read)), key=lambda i: (-scores[i], i))
         return [read[i] for i in order]
@@ -546,18 +538,29 @@ class Engine:
             for start in range(count - size + 1)
         ]
         texts = list(dict.fromkeys(w.text for w in windows))
+        scores = self._judge(parsed, texts, suits)
+        if scores is None:
+            return top  # the model failed: the chooser's quote stands
+        best = texts[int(np.argmax(scores))]
+        return replace(top, excerpt=next(w for w in windows if w.text == best))
+
+    def _judge(
+        self, parsed: ParsedQuery, texts: list[str], suits: Callable[[str], bool] | None
+    ) -> list[float] | None:
+        """The cross-encoder's score of each text as an answer, plus the answer-type bonus;
+        None if the model fails (logged): that must never fail the answer."""
+        if self.cross_encoder is None:
+            return None
         try:
             logits = self.cross_encoder.scores(_model_text(parsed), texts)
-        except Exception:  # the model failing must not fail the answer: the quote stands
-            log.exception("The cross-encoder failed; keeping the chosen quote")
-            return top
+        except Exception:
+            log.exception("The cross-encoder failed; keeping the order and quotes as they are")
+            return None
         bonus = self.settings.cross_encoder_answer_type_bonus
-        scores = [
+        return [
             float(logit) + (bonus if suits and suits(text) else 0.0)
             for logit, text in zip(logits, texts, strict=True)
         ]
-        best = texts[int(np.argmax(scores))]
-        return replace(top, excerpt=next(w for w in windows if w.text == best))
 
     def _question_vector(self, parsed: ParsedQuery) -> np.ndarray | None:
         """The question's meaning: chat noise stripped, misspellings corrected."""
