@@ -56,10 +56,10 @@ def gain(code: int | None) -> float:
     return float(5 - code) if code is not None and 1 <= code <= 4 else 0.0
 
 
-def ndcg_at_10(ranked_ids: Sequence[int], judged: dict[int, int]) -> float:
-    """nDCG@10 of document ids (1-based) against one query's judgements."""
-    dcg = sum(gain(judged.get(d)) / math.log2(i + 2) for i, d in enumerate(ranked_ids[:10]))
-    ideal = sorted((gain(c) for c in judged.values()), reverse=True)[:10]
+def ndcg_at_10(ranked_ids: Sequence[int], judged: dict[int, int], k: int = 10) -> float:
+    """nDCG@k (10 unless told) of document ids (1-based) against one query's judgements."""
+    dcg = sum(gain(judged.get(d)) / math.log2(i + 2) for i, d in enumerate(ranked_ids[:k]))
+    ideal = sorted((gain(c) for c in judged.values()), reverse=True)[:k]
     idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg > 0 else 0.0
 
@@ -71,3 +71,17 @@ def mean_ndcg(collection: Cranfield, top10: Callable[[int, str], Sequence[int]])
         ranked = [d + 1 for d in top10(number, text)]
         values.append(ndcg_at_10(ranked, collection.qrels.get(number, {})))
     return sum(values) / len(values)
+
+
+def at_three(collection: Cranfield, ranker: Callable[[int, str], Sequence[int]]) -> str:
+    """nDCG@3 and the share of queries with a relevant document in the first 3: what a
+    reply of three quotes shows."""
+    ndcg, found = [], []
+    for number, text in enumerate(collection.queries, start=1):
+        ranked = [d + 1 for d in ranker(number, text)][:3]
+        judged = collection.qrels.get(number, {})
+        ndcg.append(ndcg_at_10(ranked, judged, k=3))
+        found.append(any(gain(judged.get(d)) > 0 for d in ranked))
+    return (
+        f"nDCG@3 {sum(ndcg) / len(ndcg):.4f}, relevant in the first 3 {sum(found) / len(found):.3f}"
+    )

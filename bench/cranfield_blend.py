@@ -71,6 +71,8 @@ def main() -> None:
 
         label = "cross-encoder, best 10"
         print(f"{label:22} nDCG@10 {cranfield.mean_ndcg(collection, read):.4f}")
+        print(f"{'blend (default)':22} {cranfield.at_three(collection, blend)}")
+        print(f"{label:22} {cranfield.at_three(collection, read)}")
 
 
 if __name__ == "__main__":
