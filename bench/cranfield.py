@@ -56,7 +56,7 @@ def gain(code: int | None) -> float:
     return float(5 - code) if code is not None and 1 <= code <= 4 else 0.0
 
 
-def ndcg_at_10(ranked_ids: Sequence[int], judged: dict[int, int], k: int = 10) -> float:
+def ndcg_at(ranked_ids: Sequence[int], judged: dict[int, int], k: int = 10) -> float:
     """nDCG@k (10 unless told) of document ids (1-based) against one query's judgements."""
     dcg = sum(gain(judged.get(d)) / math.log2(i + 2) for i, d in enumerate(ranked_ids[:k]))
     ideal = sorted((gain(c) for c in judged.values()), reverse=True)[:k]
@@ -69,7 +69,7 @@ def mean_ndcg(collection: Cranfield, top10: Callable[[int, str], Sequence[int]])
     values = []
     for number, text in enumerate(collection.queries, start=1):
         ranked = [d + 1 for d in top10(number, text)]
-        values.append(ndcg_at_10(ranked, collection.qrels.get(number, {})))
+        values.append(ndcg_at(ranked, collection.qrels.get(number, {})))
     return sum(values) / len(values)
 
 
@@ -80,7 +80,7 @@ def at_three(collection: Cranfield, ranker: Callable[[int, str], Sequence[int]])
     for number, text in enumerate(collection.queries, start=1):
         ranked = [d + 1 for d in ranker(number, text)][:3]
         judged = collection.qrels.get(number, {})
-        ndcg.append(ndcg_at_10(ranked, judged, k=3))
+        ndcg.append(ndcg_at(ranked, judged, k=3))
         found.append(any(gain(judged.get(d)) > 0 for d in ranked))
     return (
         f"nDCG@3 {sum(ndcg) / len(ndcg):.4f}, relevant in the first 3 {sum(found) / len(found):.3f}"
