@@ -53,7 +53,10 @@ class EngineSettings:
     cross_encoder: bool = True
     cross_encoder_shortlist: int = 10
     # Added to the logit of a quote of the kind asked for (answer_test in retrieval.rerank).
-    cross_encoder_answer_type_bonus: float = 3.0
+    cross_encoder_answer_type_bonus: float = 4.0
+    # A question the no-answer rule doubts only for the share of its terms covered is
+    # answered when the model's logit for a shortlisted quote or passage reaches this.
+    cross_encoder_min_logit: float = 0.0
     # ... for corpora up to this size, like the meaning stage: above it answers keep the
     # few-millisecond budget measured for large corpora (bench/RESULTS.md).
     cross_encoder_max_passages: int = 5_000

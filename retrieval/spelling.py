@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -35,6 +35,7 @@ PREFIX_LENGTH = 5
 ENGLISH_MIN_COUNT = 100_000
 
 _WORD = re.compile(r"[^\W\d_]+")
+_POSSESSIVE = re.compile(r"(?P<word>.+?)(?P<suffix>['’ʼ]s?)$")  # "Mertz's", "Witkoffs’"
 
 
 class _RapidfuzzOSA(AbstractDistanceComparer):
@@ -57,19 +58,25 @@ def vocabulary_from_texts(texts: Iterable[str]) -> Counter[str]:
 
 
 @cache
+def english_frequencies(min_count: int = ENGLISH_MIN_COUNT) -> dict[str, int]:
+    """Common correctly spelt English words and their counts, from the list symspellpy ships."""
+    listing = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
+    words = {}
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition(" ")
+        if count.strip().isdigit() and int(count) >= min_count:
+            words[word] = int(count)
+    return words
+
+
+@cache
 def english_words(min_count: int = ENGLISH_MIN_COUNT) -> frozenset[str]:
-    """Common correctly spelt English words, from the frequency list symspellpy ships.
+    """Common correctly spelt English words.
 
     A question may use a real word the corpus lacks ("topping", "password"); correcting
     it to a corpus word ("stepping") would make an unanswerable question look answerable.
     """
-    listing = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
-    words = set()
-    for line in listing.read_text(encoding="utf-8").splitlines():
-        word, _, count = line.partition(" ")
-        if count.strip().isdigit() and int(count) >= min_count:
-            words.add(word)
-    return frozenset(words)
+    return frozenset(english_frequencies(min_count))
 
 
 class SpellingCorrector:
@@ -80,26 +87,30 @@ class SpellingCorrector:
         frequencies: Mapping[str, int],
         *,
         known_words: Collection[str] | None = None,
+        other_forms: Mapping[str, int] | None = None,
     ) -> None:
-        """``known_words`` are never corrected; ``None`` means the bundled English list."""
+        """``known_words`` are never corrected; ``None`` means the bundled English list.
+
+        ``other_forms`` are words the corpus does not use in that form but whose index term
+        it has ("weapon" when the articles only say "weapons"): they are tried when no
+        corpus word is close enough, so that "wepon" still finds "weapons".
+        """
         self._frequencies = {word.casefold(): count for word, count in frequencies.items()}
         self._known = english_words() if known_words is None else known_words
-        self._index = SymSpell(
-            max_dictionary_edit_distance=MAX_EDIT_DISTANCE,
-            prefix_length=PREFIX_LENGTH,
-            count_threshold=1,
-            distance_comparer=EditDistance(DistanceAlgorithm.USER_PROVIDED, _RapidfuzzOSA()),
-        )
-        for word, count in self._frequencies.items():
-            if count > 0:
-                self._index.create_dictionary_entry(word, count)
+        self._index = _index_of(self._frequencies)
+        others = {w: c for w, c in (other_forms or {}).items() if w not in self._frequencies}
+        self._others = _index_of(others) if others else None
 
     @classmethod
     def from_texts(
-        cls, texts: Iterable[str], *, known_words: Collection[str] | None = None
+        cls,
+        texts: Iterable[str],
+        *,
+        known_words: Collection[str] | None = None,
+        other_forms: Mapping[str, int] | None = None,
     ) -> SpellingCorrector:
         """Build from raw article or passage text."""
-        return cls(vocabulary_from_texts(texts), known_words=known_words)
+        return cls(vocabulary_from_texts(texts), known_words=known_words, other_forms=other_forms)
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and word.casefold() in self._frequencies
@@ -112,16 +123,48 @@ class SpellingCorrector:
 
         Leaves alone: words of three letters or fewer, anything not purely letters,
         vocabulary words and known English words. Allows one edit up to five letters,
-        two beyond; among equally close words the more frequent wins.
+        two beyond; among equally close words the more frequent wins, and a corpus word
+        wins over another form. A possessive is kept: "Mertz's" becomes "Merz's".
         """
+        possessive = _POSSESSIVE.fullmatch(word)
+        if possessive:
+            fixed = self.correct(possessive["word"])
+            return fixed + possessive["suffix"] if fixed else None
         folded = word.casefold()
         if len(folded) < MIN_CORRECTABLE_LENGTH or not folded.isalpha():
             return None
         if folded in self._frequencies or folded in self._known:
             return None
         max_distance = 1 if len(folded) <= SHORT_WORD_LENGTH else MAX_EDIT_DISTANCE
-        suggestions = self._index.lookup(folded, Verbosity.CLOSEST, max_edit_distance=max_distance)
-        if not suggestions:
-            return None
-        best = min(suggestions, key=lambda item: (item.distance, -item.count, item.term))
-        return best.term
+        for index in (self._index, self._others):
+            if index is None:
+                continue
+            suggestions = index.lookup(folded, Verbosity.CLOSEST, max_edit_distance=max_distance)
+            if suggestions:
+                best = min(suggestions, key=lambda item: (item.distance, -item.count, item.term))
+                return str(best.term)
+        return None
+
+
+def english_forms(has_term: Callable[[str], bool]) -> dict[str, int]:
+    """Common English words whose index term the corpus has, with their frequencies."""
+    from retrieval.tokenize import term_of
+
+    return {
+        word: count
+        for word, count in english_frequencies().items()
+        if (term := term_of(word)) is not None and has_term(term)
+    }
+
+
+def _index_of(frequencies: Mapping[str, int]) -> SymSpell:
+    index = SymSpell(
+        max_dictionary_edit_distance=MAX_EDIT_DISTANCE,
+        prefix_length=PREFIX_LENGTH,
+        count_threshold=1,
+        distance_comparer=EditDistance(DistanceAlgorithm.USER_PROVIDED, _RapidfuzzOSA()),
+    )
+    for word, count in frequencies.items():
+        if count > 0:
+            index.create_dictionary_entry(word, count)
+    return index

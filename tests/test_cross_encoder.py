@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import cross_encoder
@@ -168,3 +169,43 @@ def test_the_first_quote_is_the_window_that_answers(seed_engine: Engine) -> None
     quick = seed_engine.answer(question, quick=True, top_k=5)  # the chooser alone
     same = next(r for r in quick.results if r.passage.id == first.passage.id)
     assert "shipments are expected to resume" not in same.excerpt.text
+
+
+def test_a_question_doubted_only_for_its_words_is_answered_if_the_model_reads_an_answer(
+    seed_engine: Engine,
+) -> None:
+    """The words "walk away from the peace talks" share too few with the articles ("abandon
+    attempts to reach a negotiated settlement") for the coverage rule alone."""
+    question = "Could Trump walk away from the peace talks altogether?"
+    assert not seed_engine.answer(question, quick=True).answered  # the rule alone declines
+    answer = seed_engine.answer(question)
+    assert answer.answered
+    assert answer.explanation["top"]["relevance"] >= seed_engine.settings.cross_encoder_min_logit
+
+
+def test_a_doubted_question_the_model_finds_no_answer_to_is_still_declined(
+    seed_engine: Engine,
+) -> None:
+    answer = seed_engine.answer(
+        "How much military aid has the US given Ukraine in total since 2022?"
+    )
+    assert not answer.answered
+    assert answer.reason == "low_confidence"
+
+
+def test_a_passage_whose_context_answers_outranks_its_quote_alone(
+    corpus_dir: Path, model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model reads each passage both as its quote and whole, and keeps the better;
+    a passage that won on its whole text gets the quote that answers."""
+    engine = engine_for(corpus_dir)
+    bridge = next(p for p in engine.corpus.passages if p.text.startswith("The bridge"))
+
+    def reads_only_the_whole_bridge_passage(question: str, texts: list[str]) -> object:
+        return np.array([6.0 if text == bridge.text else -6.0 for text in texts])
+
+    monkeypatch.setattr(model, "scores", reads_only_the_whole_bridge_passage)
+    answer = engine.answer("What happens to the bridge and to the traffic?")
+    assert answer.results[0].passage.id == bridge.id
+    assert answer.results[0].excerpt.text == bridge.text
+    assert answer.explanation["top"]["relevance"] == 6.0

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.spelling import SpellingCorrector, english_words, vocabulary_from_texts
+from retrieval.spelling import (
+    SpellingCorrector,
+    english_forms,
+    english_words,
+    vocabulary_from_texts,
+)
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -108,3 +113,26 @@ def test_lookup_is_fast_on_a_large_vocabulary() -> None:
     for word in words:
         corrector.correct(word)
     assert (time.perf_counter() - started) / len(words) < 0.001
+
+
+def test_a_possessive_is_corrected_and_kept(seeds: SpellingCorrector) -> None:
+    assert seeds.correct("Witkof's") == "witkoff's"
+    assert seeds.correct("Kremlim’s") == "kremlin’s"
+    assert seeds.correct("Witkoff's") is None  # spelt right
+
+
+def test_other_forms_of_corpus_words_are_tried_after_the_corpus_words() -> None:
+    """The articles say "weapons" only: "wepon" is one edit from "weapon", two from it."""
+    corrector = SpellingCorrector(
+        {"weapons": 3, "wagon": 1}, known_words=(), other_forms={"weapon": 100, "wagons": 5}
+    )
+    assert corrector.correct("wepon") == "weapon"
+    assert corrector.correct("wagom") == "wagon"  # the corpus word first, at the same distance
+    assert SpellingCorrector({"weapons": 3}, known_words=()).correct("wepon") is None
+
+
+def test_english_forms_are_the_common_words_whose_term_the_corpus_has() -> None:
+    forms = english_forms(lambda term: term in {"weapon", "ship"})
+    assert {"weapon", "weapons", "ship", "ships"} <= set(forms)
+    assert "pizza" not in forms
+    assert forms["weapon"] > 0
