@@ -304,7 +304,7 @@ class Engine:
             if verdict != _DECLINE
             else []
         )
-        if verdict == _DECLINE or (verdict == _DOUBTFUL and not self._reads_an_answer(read)):
+        if verdict == _DECLINE or not self._model_agrees(verdict, read):
             shares_words = any(c.matched for c in candidates[:top_k])
             reason = messages.LOW_CONFIDENCE if shares_words else messages.NO_MATCH
             explanation = self._explain(parsed, read or candidates, verdict)
@@ -455,11 +455,23 @@ class Engine:
             return _DECLINE if best.coverage < s.min_coverage_unknown_name else _ANSWER
         return _DOUBTFUL if best.coverage < s.min_coverage else _ANSWER
 
-    def _reads_an_answer(self, read: Sequence[_Candidate]) -> bool:
-        """Whether the cross-encoder reads one of the shortlist as an answer on its own
-        merits: its logit, without the answer-type bonus, reaches the threshold."""
+    def _model_agrees(self, verdict: str, read: Sequence[_Candidate]) -> bool:
+        """Whether the cross-encoder's reading of the shortlist upholds answering.
+
+        A doubtful question needs a text the model reads as an answer on its own merits
+        (its logit, without the answer-type bonus, at least ``cross_encoder_min_logit``);
+        any question needs one above ``cross_encoder_unrelated_logit``, below which the
+        model reads every text as unrelated ("What's the capital of Australia?" sharing
+        only "capitals" with the articles). Without the model the rule alone decides.
+        """
         logits = [c.logit for c in read if c.logit is not None]
-        return bool(logits) and max(logits) >= self.settings.cross_encoder_min_logit
+        if not logits:
+            return verdict == _ANSWER
+        s = self.settings
+        floor = (
+            s.cross_encoder_min_logit if verdict == _DOUBTFUL else s.cross_encoder_unrelated_logit
+        )
+        return max(logits) >= floor
 
     def _weight(self, parsed: ParsedQuery, term: str) -> float:
         """How much a question term counts towards coverage."""

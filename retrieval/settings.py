@@ -57,6 +57,9 @@ class EngineSettings:
     # A question the no-answer rule doubts only for the share of its terms covered is
     # answered when the model's logit for a shortlisted quote or passage reaches this.
     cross_encoder_min_logit: float = 0.0
+    # Any question is declined when the model reads every shortlisted text below this: on
+    # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
+    cross_encoder_unrelated_logit: float = -7.0
     # ... for corpora up to this size, like the meaning stage: above it answers keep the
     # few-millisecond budget measured for large corpora (bench/RESULTS.md).
     cross_encoder_max_passages: int = 5_000

@@ -102,12 +102,30 @@ _ABOUT_COLLECTION: Final = _COLLECTION | frozenset(
 )  # fmt: skip
 
 
+# "tldr", "summarise the articles", "give me an overview pls": a summary of everything,
+# which a quote cannot give; the list of articles, each with its title or opening
+# sentence, is the honest overview. Every word must be one of these or the above, so
+# "tldr on the ceasefire" stays a question.
+_SUMMARY: Final = frozenset(
+    ["tldr", "tl", "dr", "summary", "summarise", "summarize", "summarised", "summarized", "sum", "overview", "gist", "recap"]
+)  # fmt: skip
+_ABOUT_SUMMARY: Final = _SUMMARY | frozenset(
+    ["up", "it", "them", "everything", "a", "an", "for", "quick", "short", "brief", "briefly", "main", "key", "points", "give", "can", "could", "you", "u", "me", "us", "the", "of", "so", "far", "what", "whats", "what's", "is", "are"]
+)  # fmt: skip
+
+
 def small_talk(question: str) -> str | None:
     """The reason code of a purely social message (greeting, thanks, about) or of a question
     about the collection itself (``messages.SOURCES``), else None."""
     words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
     distinct = set(words)
     if len(words) <= 10 and distinct & _COLLECTION and distinct <= _ABOUT_COLLECTION | _ADDRESS:
+        return messages.SOURCES
+    if (
+        len(words) <= 10
+        and distinct & _SUMMARY
+        and distinct <= _ABOUT_SUMMARY | _ABOUT_COLLECTION | _ADDRESS
+    ):
         return messages.SOURCES
     while words and words[0] in _ADDRESS:
         words.pop(0)

@@ -209,3 +209,15 @@ def test_a_passage_whose_context_answers_outranks_its_quote_alone(
     assert answer.results[0].passage.id == bridge.id
     assert answer.results[0].excerpt.text == bridge.text
     assert answer.explanation["top"]["relevance"] == 6.0
+
+
+def test_a_question_the_model_reads_as_unrelated_to_every_passage_is_declined(
+    seed_engine: Engine,
+) -> None:
+    """It shares "capitals" with one passage and names a country, which the rule lets by."""
+    question = "What is the capital of Canada?"
+    assert seed_engine.answer(question, quick=True).answered  # the rule alone answers
+    answer = seed_engine.answer(question)
+    assert not answer.answered
+    assert answer.reason == "low_confidence"
+    assert answer.explanation["top"]["logit"] < seed_engine.settings.cross_encoder_unrelated_logit

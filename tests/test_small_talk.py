@@ -25,6 +25,11 @@ from retrieval.small_talk import small_talk
         ("who wrote the articles?", messages.SOURCES),
         ("list sources pls", messages.SOURCES),
         ("What topics do you cover?", messages.SOURCES),
+        ("tldr", messages.SOURCES),
+        ("<@1234567890> tl;dr pls", messages.SOURCES),
+        ("can you summarise the articles?", messages.SOURCES),
+        ("give me a quick overview", messages.SOURCES),
+        ("summary of the articles", messages.SOURCES),
     ],
 )
 def test_social_messages_are_recognised(message: str, kind: str) -> None:
@@ -41,6 +46,8 @@ def test_social_messages_are_recognised(message: str, kind: str) -> None:
         "What did Trump say?",
         "what articles mention Witkoff?",
         "who wrote about the ceasefire in the article?",
+        "tldr on the ceasefire",
+        "summarise what Witkoff said",
         "",
     ],
 )
