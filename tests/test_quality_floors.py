@@ -1,7 +1,8 @@
 """Answer quality on the labelled seed questions may not silently regress.
 
 The floors sit just under the figures measured when they were set (docs/quality.md);
-raise them when the engine improves.
+raise them when the engine improves. The second set, written blind by someone who never
+saw the engine, guards against gains on the first that do not carry over.
 """
 
 from pathlib import Path
@@ -13,18 +14,26 @@ from retrieval.engine import Engine
 from tests.paths import ROOT
 
 QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
-FLOORS = {
-    "hit@1": 0.89,
-    "hit@3": 0.95,
-    "mrr": 0.92,
-    "quote_hit@1": 0.90,  # the quote itself, not only its passage, holds the answer
-    "quote_hit@3": 0.95,
+FLOORS = {  # measured 0.940 / 0.976 / 0.954, declines 0.909 / 0.000
+    "hit@1": 0.92,
+    "hit@3": 0.96,
+    "mrr": 0.93,
+    "quote_hit@1": 0.92,  # the quote itself, not only its passage, holds the answer
+    "quote_hit@3": 0.96,
     "honest_decline_rate": 0.86,
     "wrong_decline_rate": 0.03,  # a ceiling
     "factoid/hit@1": 0.95,
     "misspelling/hit@3": 0.95,
-    "paraphrase/hit@3": 0.85,
+    "paraphrase/hit@3": 0.88,
     "chat/hit@3": 0.90,
+}
+BLIND_QUESTIONS = ROOT / "eval" / "holdout2_questions.jsonl"
+BLIND_FLOORS = {  # measured 0.759 / 0.879 / 0.807, declines 0.650 / 0.034
+    "hit@1": 0.72,
+    "hit@3": 0.84,
+    "mrr": 0.77,
+    "honest_decline_rate": 0.60,
+    "wrong_decline_rate": 0.07,
 }
 CHROME = ("Leave a Reply", "email address will not be published", "Don’t Miss", "mins read",
           "republished from", "Armenia delivers", "Ottawa landmine")  # fmt: skip
@@ -39,6 +48,13 @@ def report(seed_engine: Engine) -> evaluation.EvalReport:
 def test_quality_stays_above_its_floors(report: evaluation.EvalReport) -> None:
     failures = evaluation.check_floors(report, FLOORS)
     assert not failures, "\n" + evaluation.format_report(report, show_misses=True)
+
+
+def test_quality_on_the_blind_set_stays_above_its_floors(seed_engine: Engine) -> None:
+    questions = evaluation.load_questions(Path(BLIND_QUESTIONS))
+    blind = evaluation.evaluate(lambda q: seed_engine.answer(q, top_k=3), questions)
+    failures = evaluation.check_floors(blind, BLIND_FLOORS)
+    assert not failures, "\n" + evaluation.format_report(blind, show_misses=True)
 
 
 def test_no_site_chrome_is_ever_quoted(seed_engine: Engine) -> None:
