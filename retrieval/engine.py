@@ -431,7 +431,7 @@ class Engine:
         _DECLINE when none holds what the question asks for, none comes close in meaning
         and none covers enough of its terms; _DOUBTFUL when the only doubt is the share of
         terms covered, which paraphrases lower ("walk away" for "abandon"): the
-        cross-encoder then decides (``_reads_an_answer``).
+        cross-encoder then decides (``_model_agrees``).
         """
         s = self.settings
         best = max(shown, key=lambda c: c.coverage)

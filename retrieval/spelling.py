@@ -58,10 +58,10 @@ def vocabulary_from_texts(texts: Iterable[str]) -> Counter[str]:
 
 
 @cache
-def english_frequencies(min_count: int = ENGLISH_MIN_COUNT) -> dict[str, int]:
+def english_frequencies(min_count: int = ENGLISH_MIN_COUNT) -> Mapping[str, int]:
     """Common correctly spelt English words and their counts, from the list symspellpy ships."""
     listing = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
-    words = {}
+    words: dict[str, int] = {}
     for line in listing.read_text(encoding="utf-8").splitlines():
         word, _, count = line.partition(" ")
         if count.strip().isdigit() and int(count) >= min_count:
