@@ -246,9 +246,12 @@ def hit_rank(
 ) -> int | None:
     """The 1-based rank of the first of the top ``k`` results holding an expected answer:
     in its passage (shown by *Full passage*), or with ``quote_only`` in the quote itself."""
-    if not answer.answered:
-        return None
     targets = [normalise_for_match(text) for text in expected]
+    if not answer.answered:
+        # A reply that is not quotes may still give the answer: the list of articles
+        # names each one's author, for "who wrote the piece?".
+        message = normalise_for_match(answer.message or "")
+        return 1 if message and any(target in message for target in targets) else None
     for rank, result in enumerate(answer.results[:k], 1):
         haystacks = [normalise_for_match(result.excerpt.text)]
         if not quote_only:
@@ -305,7 +308,7 @@ def evaluate(
         except Exception as exc:
             exc.add_note(f"while answering {question.id}: {question.question!r}")
             raise
-        if not answer.answered:
+        if not answer.answered and hit_rank(answer, question.answers, k) is None:
             declined.add(question.id)
         if not question.answerable:
             ranks[question.id] = None

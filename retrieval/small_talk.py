@@ -114,12 +114,34 @@ _ABOUT_SUMMARY: Final = _SUMMARY | frozenset(
 )  # fmt: skip
 
 
+# "Who wrote the Conversation piece?", "who's the author of the analysis?": the list of
+# articles names each one's author and outlet, which no passage does (the byline is not
+# quoted). "Who wrote about the ceasefire?" asks about content and stays a question.
+_DOCUMENT = (
+    r"(?:the|this|that|these|those|ur|your)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:article|articles|piece|pieces|analysis|story|stories|report|op-ed|column|essay|post|"
+    r"text|texts|one|ones)\b"
+)
+_WHO_WROTE: Final = re.compile(
+    r"^(?:who|which (?:journalist|writer|author|outlet|site|paper|newspaper))\s+"
+    r"(?:wrote|write|writes|authored|penned|published|did)\s+"
+    + _DOCUMENT
+    + r"|^(?:who\s+(?:is|was|are|were)|who[’']?s)\s+(?:the\s+)?(?:author|authors|writer|writers)"
+    r"(?:\s+of\s+" + _DOCUMENT + r"|\s+here)?$"
+)
+
+
 def small_talk(question: str) -> str | None:
     """The reason code of a purely social message (greeting, thanks, about) or of a question
     about the collection itself (``messages.SOURCES``), else None."""
     words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
     distinct = set(words)
     if len(words) <= 10 and distinct & _COLLECTION and distinct <= _ABOUT_COLLECTION | _ADDRESS:
+        return messages.SOURCES
+    asked = list(words)
+    while asked and (asked[0] in _ADDRESS or asked[0] in GREETINGS):
+        asked.pop(0)
+    if _WHO_WROTE.match(" ".join(asked)):
         return messages.SOURCES
     if (
         len(words) <= 10

@@ -119,6 +119,23 @@ def test_a_hit_in_the_passage_but_not_the_excerpt_counts_but_not_as_a_quote_hit(
     assert report.metrics()["quote_hit@3"] == 0.0
 
 
+def test_a_reply_without_quotes_counts_when_its_text_gives_the_answer() -> None:
+    """The list of articles answers "who wrote the piece?" with each one's author."""
+    listing = Answer(
+        question="who wrote it?",
+        answered=False,
+        reason="sources",
+        message="I can quote 1 article:\n1. Peace talks — Jane Roe, The Outlet",
+    )
+    declined = Answer(question="x", answered=False, reason="no_match", message="I found nothing.")
+    report = evaluate(
+        lambda text: listing if text == "question who" else declined,
+        [q("who", ("Jane Roe",)), q("else", ("Jane Roe",))],
+    )
+    assert report.ranks == {"who": 1, "else": None}
+    assert report.wrong_decline_rate == 0.5  # only the real decline
+
+
 def test_quote_hits_count_answers_in_the_quote_itself(report) -> None:
     assert report.quote_hit_at_1 == pytest.approx(1 / 5)
     assert report.quote_hit_at_k == pytest.approx(3 / 5)
@@ -230,3 +247,17 @@ def test_seed_answers_survive_the_corpus_loader() -> None:
         for text in question.answers:
             target = normalise_for_match(text)
             assert any(target in passage for passage in passages), (question.id, text)
+
+
+@pytest.mark.parametrize("name", ["holdout_questions", "holdout2_questions", "holdout3_questions"])
+def test_the_other_question_sets_are_valid(name: str) -> None:
+    questions = load_questions(SEED_QUESTIONS.parent / f"{name}.jsonl")
+    articles = [
+        normalise_for_match(path.read_text(encoding="utf-8")) for path in SEED_DIR.glob("*.txt")
+    ]
+    assert len({question.id for question in questions}) == len(questions)
+    for question in questions:
+        assert question.answerable == (question.category != "unanswerable"), question.id
+        for text in question.answers:
+            target = normalise_for_match(text)
+            assert any(target in article for article in articles), (question.id, text)

@@ -30,6 +30,14 @@ from retrieval.small_talk import small_talk
         ("can you summarise the articles?", messages.SOURCES),
         ("give me a quick overview", messages.SOURCES),
         ("summary of the articles", messages.SOURCES),
+        ("who wrote the conversation piece?", messages.SOURCES),
+        (
+            "hey bot who wrote the analysis about why Trump's peace push is stalling",
+            messages.SOURCES,
+        ),
+        ("Who is the author of the first article?", messages.SOURCES),
+        ("who's the writer", messages.SOURCES),
+        ("which outlet published the July story?", messages.SOURCES),
     ],
 )
 def test_social_messages_are_recognised(message: str, kind: str) -> None:
@@ -47,6 +55,9 @@ def test_social_messages_are_recognised(message: str, kind: str) -> None:
         "what articles mention Witkoff?",
         "who wrote about the ceasefire in the article?",
         "tldr on the ceasefire",
+        "who wrote to Putin?",
+        "who authored the peace plan?",
+        "who is the author of the ceasefire proposal?",
         "summarise what Witkoff said",
         "",
     ],
