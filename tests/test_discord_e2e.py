@@ -211,7 +211,11 @@ async def test_asking_what_the_articles_are_shows_the_sources_list(
             fake.command_interaction("ask", {"question": "which sources do you have?"})
         )
         by_command = (await answered(trace))["embeds"][0]
-    for embed in (listing, by_command):
+        author = await fake.send_message(
+            "who wrote the conversation piece?", channel_id=fake.qa_channel_id
+        )
+        by_author = (await fake.reply_to(author)).body["embeds"][0]
+    for embed in (listing, by_command, by_author):
         assert embed["title"] == "Articles (2)"
         assert "Putin tells Trump Russia won’t retreat" in embed["description"]
         assert "Jennifer Mathers" in embed["description"]
