@@ -152,6 +152,8 @@ def default_engine_factory(settings: Settings) -> EngineFactory:
     def build() -> AnswerEngine:
         from retrieval.engine import Engine
 
-        return Engine.from_folder(Path(settings.corpus_dir), settings.engine_settings())
+        engine = Engine.from_folder(Path(settings.corpus_dir), settings.engine_settings())
+        engine.warm_up()  # so the first question after a start or /reload waits no longer
+        return engine
 
     return build

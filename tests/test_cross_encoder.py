@@ -221,3 +221,24 @@ def test_a_question_the_model_reads_as_unrelated_to_every_passage_is_declined(
     assert not answer.answered
     assert answer.reason == "low_confidence"
     assert answer.explanation["top"]["logit"] < seed_engine.settings.cross_encoder_unrelated_logit
+
+
+def test_warming_up_builds_the_spelling_index_and_runs_the_models(
+    corpus_dir: Path, model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    run = model._run
+
+    def counting(question: str, passages: list[str]) -> object:
+        calls.append(len(passages))
+        return run(question, passages)
+
+    monkeypatch.setattr(model, "_run", counting)
+    engine = engine_for(corpus_dir)
+    assert engine._speller is None
+    engine.warm_up()
+    assert engine._speller is not None
+    assert calls  # the cross-encoder's first run is behind us
+    empty = corpus_dir / "empty"
+    empty.mkdir()
+    engine_for(empty).warm_up()  # nothing to warm: no error
