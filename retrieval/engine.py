@@ -569,13 +569,11 @@ class Engine:
         if of_quotes is None or of_passages is None:
             return quoted  # the model failed: the order stands
         read = []
-        for candidate, quote, text, whole in zip(
-            quoted, of_quotes, passages, of_passages, strict=True
+        for candidate, excerpt, quote, text, whole in zip(
+            quoted, quotes, of_quotes, passages, of_passages, strict=True
         ):
-            assert candidate.excerpt is not None
             relevance = max(
-                quote + self._bonus(candidate.excerpt.text, suits),
-                whole + self._bonus(text, suits),
+                quote + self._bonus(excerpt.text, suits), whole + self._bonus(text, suits)
             )
             read.append(
                 replace(

@@ -109,9 +109,10 @@ _ABOUT_COLLECTION: Final = _COLLECTION | frozenset(
 _SUMMARY: Final = frozenset(
     ["tldr", "tl", "dr", "summary", "summarise", "summarize", "summarised", "summarized", "sum", "overview", "gist", "recap"]
 )  # fmt: skip
-_ABOUT_SUMMARY: Final = _SUMMARY | frozenset(
+_SUMMARY_WORDS: Final = _SUMMARY | frozenset(
     ["up", "it", "them", "everything", "a", "an", "for", "quick", "short", "brief", "briefly", "main", "key", "points", "give", "can", "could", "you", "u", "me", "us", "the", "of", "so", "far", "what", "whats", "what's", "is", "are"]
 )  # fmt: skip
+_ABOUT_SUMMARY: Final = _SUMMARY_WORDS | _ABOUT_COLLECTION | _ADDRESS
 
 
 # "Who wrote the Conversation piece?", "who's the author of the analysis?": the list of
@@ -143,11 +144,7 @@ def small_talk(question: str) -> str | None:
         asked.pop(0)
     if _WHO_WROTE.match(" ".join(asked)):
         return messages.SOURCES
-    if (
-        len(words) <= 10
-        and distinct & _SUMMARY
-        and distinct <= _ABOUT_SUMMARY | _ABOUT_COLLECTION | _ADDRESS
-    ):
+    if len(words) <= 10 and distinct & _SUMMARY and distinct <= _ABOUT_SUMMARY:
         return messages.SOURCES
     while words and words[0] in _ADDRESS:
         words.pop(0)

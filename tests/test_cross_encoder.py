@@ -61,9 +61,9 @@ def test_the_answer_outscores_a_passage_that_only_shares_words(model: CrossEncod
     assert logits[1] > logits[0] > logits[2]
 
 
-def test_pairs_scored_before_are_not_recomputed(
-    model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def model_runs(model: CrossEncoder, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many texts each run of the model read, from here on."""
     calls: list[int] = []
     run = model._run
 
@@ -72,6 +72,10 @@ def test_pairs_scored_before_are_not_recomputed(
         return run(question, passages)
 
     monkeypatch.setattr(model, "_run", counting)
+    return calls
+
+
+def test_pairs_scored_before_are_not_recomputed(model: CrossEncoder, model_runs: list[int]) -> None:
     first = model.scores(
         "Who won the regatta in 1901?", ["The regatta of 1901 was won by Kestrel."]
     )
@@ -79,7 +83,7 @@ def test_pairs_scored_before_are_not_recomputed(
         "Who won the regatta in 1901?",
         ["The regatta of 1901 was won by Kestrel.", "The regatta was cancelled in 1902."],
     )
-    assert calls == [1, 1]  # the second call read only the new passage
+    assert model_runs == [1, 1]  # the second call read only the new passage
     assert again[0] == first[0]
 
 
@@ -224,21 +228,13 @@ def test_a_question_the_model_reads_as_unrelated_to_every_passage_is_declined(
 
 
 def test_warming_up_builds_the_spelling_index_and_runs_the_models(
-    corpus_dir: Path, model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
+    corpus_dir: Path, model_runs: list[int]
 ) -> None:
-    calls: list[int] = []
-    run = model._run
-
-    def counting(question: str, passages: list[str]) -> object:
-        calls.append(len(passages))
-        return run(question, passages)
-
-    monkeypatch.setattr(model, "_run", counting)
     engine = engine_for(corpus_dir)
     assert engine._speller is None
     engine.warm_up()
     assert engine._speller is not None
-    assert calls  # the cross-encoder's first run is behind us
+    assert model_runs  # the cross-encoder's first run is behind us
     empty = corpus_dir / "empty"
     empty.mkdir()
     engine_for(empty).warm_up()  # nothing to warm: no error
