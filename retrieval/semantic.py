@@ -96,7 +96,8 @@ class SentenceEncoder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        unit: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return unit
 
     _shared: LoadedOnce[SentenceEncoder] = LoadedOnce(
         "Meaning-based matching is off", "BM25 ranks alone."
@@ -179,7 +180,8 @@ class SentenceVectors:
     def sentence_scores(self, passage: int, query: np.ndarray) -> np.ndarray:
         """The cosine of each sentence of one passage with ``query``, in order."""
         start, end = self.starts[passage], self.starts[passage + 1]
-        return self.vectors[start:end] @ query
+        scores: np.ndarray = self.vectors[start:end] @ query
+        return scores
 
 
 def _encode_with_progress(

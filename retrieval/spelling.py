@@ -38,7 +38,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _POSSESSIVE = re.compile(r"(?P<word>.+?)(?P<suffix>['’ʼ]s?)$")  # "Mertz's", "Witkoffs’"
 
 
-class _RapidfuzzOSA(AbstractDistanceComparer):
+class _RapidfuzzOSA(AbstractDistanceComparer):  # type: ignore[misc]  # symspellpy is untyped
     """symspellpy's distance interface backed by rapidfuzz's C implementation."""
 
     def distance(self, string_1: str | None, string_2: str | None, max_distance: int) -> int:

@@ -28,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 from bot.client import SeedBot
 from bot.config import Settings
+from tests.paths import SEEDS
 
 API_PREFIX = "/api/v10"
 MESSAGE_CONTENT_INTENT = 1 << 15
@@ -742,8 +743,6 @@ class FakeDiscord:
 
 
 # -- running the real bot against the fake ---------------------------------------------------
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settings:

@@ -8,8 +8,9 @@ import pytest
 
 from retrieval.aliases import ALIASES_FILE, Aliases, country_aliases, load_aliases
 from retrieval.engine import Engine
+from tests.paths import SEEDS
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
+SEED_DIR = SEEDS
 
 
 def write(folder: Path, text: str) -> Path:

@@ -19,10 +19,11 @@ from retrieval.evaluation import (
     normalise_for_match,
 )
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
+from tests.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_QUESTIONS = ROOT / "eval" / "seed_questions.jsonl"
-SEED_DIR = ROOT / "seeds"
+SEED_DIR = SEEDS
 
 SOURCE = Source(file="a.txt")
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.corpus import describe_ignored, ignored_files, load_corpus, parse_article
-from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
+from tests.paths import FIRST_ARTICLE, ROOT, SECOND_ARTICLE, SEEDS
 
 CHROME = (
     "Leave a Reply",
@@ -17,7 +17,7 @@ CHROME = (
 
 
 def test_seed_files_are_the_shared_originals() -> None:
-    shared = SEEDS.parent.parent / "shared" / "seeds"
+    shared = ROOT.parent / "shared" / "seeds"
     if not shared.is_dir():
         pytest.skip("shared/seeds is not beside the project")
     for original in shared.iterdir():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import string
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,9 @@ from retrieval.spelling import (
     english_words,
     vocabulary_from_texts,
 )
+from tests.paths import SEEDS
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "seeds"
+SEED_DIR = SEEDS
 
 
 @pytest.fixture(scope="module")
