@@ -19,32 +19,45 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
 
-from retrieval.corpus import (
-    ArticleError,
-    ArticleFile,
-    Corpus,
-    LoadProblem,
-    load_corpus,
-    read_article,
-    scan_article_files,
-)
+from retrieval.article_files import ArticleFile, FolderListing, scan_article_files
+from retrieval.corpus import ArticleError, Corpus, load_corpus, read_article
 from retrieval.fastbm25.bulk import ProcessTerms, TermIds, forget_words, task_terms
-from retrieval.models import Passage, Source
-
-if TYPE_CHECKING:
-    from retrieval.index_cache import FileStamp, Fingerprint
+from retrieval.fingerprints import FileStamp, Fingerprint, stamp_files
+from retrieval.index_cache import (
+    CACHE_DIRNAME,
+    LOAD_ERRORS,
+    PASSAGES_DIRNAME,
+    CacheStatus,
+    ReadOnlyFolder,
+    latest_generation,
+    load_or_build,
+    verify,
+)
+from retrieval.models import LoadProblem, Passage, Source, parse_passage_id
+from retrieval.models import passage_id as _passage_id
 
 log = logging.getLogger(__name__)
 
 SENTENCE_SEPARATOR = "\x1e"  # never in article text: control characters are stripped on load
 FILES_PER_TASK = 50  # articles one parsing task handles (~2 MB of text)
+
+
+class Catalogue(BaseModel):
+    """``catalogue.json``: the store's sources, section names and load problems."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: list[Source]
+    sections: list[str]
+    problems: list[LoadProblem]
 
 
 @dataclass
@@ -88,8 +101,8 @@ class StoreRows:
             section = -1
             if passage.section is not None:
                 section = sections.setdefault(passage.section, len(sections))
-            part = int(passage.id.rpartition(".")[2])
-            rows.append((source_of_file[passage.source.file], passage.paragraph, part, section))
+            source = source_of_file[passage.source.file]
+            rows.append((source, passage.paragraph, passage.part, section))
         # The separator is not a word character: the same terms as ``text``.
         process_terms = task_terms(raw) if with_terms else None
         return cls(
@@ -151,21 +164,28 @@ class StoreRows:
             # vars(): the fields in order, as asdict gives them, without its deep copy
             "sources": [vars(source) for source in self.sources],
             "sections": self.sections,
-            "problems": [asdict(problem) for problem in self.problems],
+            "problems": [vars(problem) for problem in self.problems],
         }
         (directory / "catalogue.json").write_text(
             json.dumps(catalogue, ensure_ascii=False), "utf-8"
         )
 
 
-def parse_rows(folder: Path, relatives: Sequence[str]) -> StoreRows:
-    """Parse consecutive article files into store rows (in a worker process, or inline)."""
+def parse_rows(
+    folder: Path, relatives: Sequence[str], locations: dict[str, str] | None = None
+) -> StoreRows:
+    """Parse consecutive article files into store rows (in a worker process, or inline).
+
+    ``locations`` gives the path to open for a relative name that is not simply
+    ``folder / relative`` (a link, a file name that is not valid UTF-8).
+    """
     sources: list[Source] = []
     passages: list[Passage] = []
     problems: list[LoadProblem] = []
     for relative in relatives:
+        location = (locations or {}).get(relative)
         try:
-            article = read_article(folder / relative, relative)
+            article = read_article(Path(location) if location else folder / relative, relative)
         except ArticleError as error:
             log.debug("Skipped %s: %s", relative, error)
             problems.append(LoadProblem(relative, str(error)))
@@ -218,7 +238,7 @@ class PassageStore(Sequence[Passage]):
         source_index, paragraph, part, section = (int(v) for v in self._meta[index])
         source = self.sources[source_index]
         return Passage(
-            id=f"{source.file}#p{paragraph}.{part}",
+            id=_passage_id(source.file, paragraph, part),
             source=source,
             paragraph=paragraph,
             sentences=tuple(self._raw(index).split(SENTENCE_SEPARATOR)),
@@ -238,14 +258,14 @@ class PassageStore(Sequence[Passage]):
 
     def index_of(self, passage_id: str) -> int | None:
         """Where the passage with this id stands, or None."""
-        file, _, place = passage_id.rpartition("#p")
-        paragraph, _, part = place.partition(".")
-        source = self._source_of_file.get(file)
-        if source is None or not paragraph.isdigit() or not part.isdigit():
+        parsed = parse_passage_id(passage_id)
+        source = self._source_of_file.get(parsed[0]) if parsed else None
+        if parsed is None or source is None:
             return None
+        _, paragraph, part = parsed
         start, end = int(self._starts[source]), int(self._starts[source + 1])
         rows = self._meta[start:end]
-        hits = np.flatnonzero((rows[:, 1] == int(paragraph)) & (rows[:, 2] == int(part)))
+        hits = np.flatnonzero((rows[:, 1] == paragraph) & (rows[:, 2] == part))
         return start + int(hits[0]) if hits.size else None
 
     def rows_of(self, first: int, last: int) -> StoreRows:
@@ -273,8 +293,7 @@ class PassageStore(Sequence[Passage]):
     @classmethod
     def load(cls, directory: Path, folder: Path) -> Corpus:
         """The saved corpus, its texts memory-mapped; raises ValueError when inconsistent."""
-        catalogue: dict[str, Any] = json.loads((directory / "catalogue.json").read_text("utf-8"))
-        sources = [_source(raw) for raw in catalogue["sources"]]
+        catalogue = Catalogue.model_validate_json((directory / "catalogue.json").read_bytes())
         # Plain arrays over the mapped files: np.memmap's indexing runs Python code per lookup.
         offsets = np.asarray(np.load(directory / "offsets.npy", mmap_mode="r"))
         meta = np.asarray(np.load(directory / "meta.npy", mmap_mode="r"))
@@ -286,17 +305,18 @@ class PassageStore(Sequence[Passage]):
         )
         if offsets.shape[0] != meta.shape[0] + 1 or int(offsets[-1]) != size:
             raise ValueError("passage store arrays do not match")
-        store = cls(sources, catalogue["sections"], blob, offsets, meta)
-        problems = tuple(LoadProblem(**raw) for raw in catalogue["problems"])
-        return Corpus(folder, store.sources, store, problems)
+        if meta.ndim != 2 or meta.shape[1] != 4 or meta.dtype != np.int32:
+            raise ValueError("passage store meta.npy has the wrong shape")
+        if meta.shape[0] and (
+            int(meta[:, 0].max()) >= len(catalogue.sources)
+            or int(meta[:, 3].max()) >= len(catalogue.sections)
+        ):
+            raise ValueError("passage store rows point past its catalogue")
+        store = cls(catalogue.sources, catalogue.sections, blob, offsets, meta)
+        return Corpus(folder, store.sources, store, tuple(catalogue.problems))
 
 
-def _source(raw: dict[str, Any]) -> Source:
-    extra = raw.pop("extra", None)
-    return Source(**raw, extra=tuple(map(tuple, extra))) if extra else Source(**raw)
-
-
-STORE_VERSION = "1"
+STORE_VERSION = "2"  # 2: sources carry a derived title
 CACHE_MIN_BYTES = 1_000_000  # smaller corpora parse in well under a second: not worth a file
 
 
@@ -306,42 +326,49 @@ def load_corpus_cached(
     version: str,
     workers: int = 1,
     files: Sequence[ArticleFile] | None = None,
-) -> tuple[Corpus, str | None]:
+) -> tuple[Corpus, CacheStatus]:
     """The corpus, from its saved passage store when the articles are unchanged.
 
-    Returns the corpus and "loaded", "built" or "rebuilt" (None when nothing was saved:
-    a small corpus, or a folder we cannot write to). ``version`` names the parsing.
-    ``files`` is the folder's listing when the caller has made it already. A corpus
-    from the store carries its files' fingerprint stamps (``Corpus.stamps``), for the
-    index to reuse. ``workers`` > 1 forks that many parsing processes when the store
-    is built: only outside a running bot (forking a process that runs threads is unsafe).
+    Returns the corpus and what became of the store: ``CacheStatus.LOADED``, ``BUILT``
+    or ``REBUILT`` when one was used or saved, else why not (``SMALL``, ``READ_ONLY``,
+    ``NOT_SAVED``, ``NO_FOLDER``; ``status.saved`` tells which kind). ``version`` names
+    the parsing. ``files`` is the folder's listing (``scan_article_files``) when the
+    caller has made it already. A corpus from the store carries its files' fingerprint
+    stamps (``Corpus.stamps``), for the index to reuse. ``workers`` > 1 forks that many
+    parsing processes when the store is built: only outside a running bot (forking a
+    process that runs threads is unsafe).
     """
-    from retrieval.index_cache import (
-        CACHE_DIRNAME,
-        PASSAGES_DIRNAME,
-        latest_generation,
-        load_or_build,
-        stamp_files,
-    )
-
     folder = Path(folder)
     if not folder.is_dir():
-        return load_corpus(folder), None
+        return load_corpus(folder), CacheStatus.NO_FOLDER
     if files is None:
         files = scan_article_files(folder)
-    if sum(file.size for file in files) < CACHE_MIN_BYTES:
-        return load_corpus(folder), None
+    listing = files if isinstance(files, FolderListing) else FolderListing(tuple(files))
+    if sum(file.size for file in listing) < CACHE_MIN_BYTES:
+        return load_corpus(folder, listing), CacheStatus.SMALL
     root = folder / CACHE_DIRNAME / PASSAGES_DIRNAME
     full_version = f"{version}|store={STORE_VERSION}"
+    locations = {
+        file.relative: file.location
+        for file in listing
+        if Path(file.location) != folder / file.relative
+    }
     try:
         previous = latest_generation(root)
-        stamps = stamp_files(files, previous[1] if previous else None)
+        stamps = stamp_files(listing, previous[1] if previous else None)
 
         built_terms: list[TermIds] = []
 
         def build() -> StoreRows:
             started = time.perf_counter()
-            rows = parse_store(folder, stamps, previous, version=full_version, workers=workers)
+            rows = parse_store(
+                folder,
+                stamps,
+                previous,
+                version=full_version,
+                workers=workers,
+                locations=locations,
+            )
             log.info(
                 "Parsed %d articles into %d passages in %.1fs",
                 len(stamps),
@@ -362,14 +389,18 @@ def load_corpus_cached(
             load=lambda directory: PassageStore.load(directory, folder),
             cache_root=root,
         )
+    except ReadOnlyFolder as error:
+        log.warning("Not saving the passages: %s; parsing them on every start", error)
+        return load_corpus(folder, listing), CacheStatus.READ_ONLY
     except OSError as error:
         log.warning(
             "Cannot save the passages beside the articles (%s); parsing them on every start", error
         )
-        return load_corpus(folder), None
+        return load_corpus(folder, listing), CacheStatus.NOT_SAVED
     if built_terms and isinstance(corpus.passages, PassageStore):
         corpus.passages._terms = built_terms.pop()
-    return replace(corpus, stamps=stamps), status.value
+    problems = tuple(sorted((*listing.skipped, *corpus.problems), key=lambda p: p.file))
+    return replace(corpus, problems=problems, stamps=stamps), status
 
 
 def parse_store(
@@ -379,12 +410,13 @@ def parse_store(
     *,
     version: str,
     workers: int = 1,
+    locations: dict[str, str] | None = None,
 ) -> StoreRows:
     """The store rows of every article in ``stamps``, in order.
 
     Articles whose content hash is the same as in the ``previous`` generation (of
     the same ``version``) are copied from its store; the rest are parsed, in
-    ``workers`` forked processes when more than one.
+    ``workers`` forked processes when more than one. ``locations``: see ``parse_rows``.
     """
     reusable = _reusable_store(previous, version)
     reused: dict[str, int] = {}  # relative path -> source index in the previous store
@@ -417,19 +449,19 @@ def parse_store(
     tasks = [run for run in runs if isinstance(run, list)]
     forget_words()  # each tokenizing process's vocabulary starts empty: see ProcessTerms
     if workers <= 1 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results: Iterator[StoreRows] = (parse_rows(folder, run) for run in tasks)
+        results: Iterator[StoreRows] = (parse_rows(folder, run, locations) for run in tasks)
         try:
             return StoreRows.merge(_in_order(runs, results, reusable))
         finally:
             forget_words()
-    from retrieval.index_cache import wait_for_background_work
+    from retrieval.fastbm25 import compiled
 
-    wait_for_background_work()  # no thread may run while the pool forks
+    compiled.wait()  # no thread may run while the pool forks
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         min(workers, len(tasks)), mp_context=context, initializer=forget_words
     ) as pool:
-        futures = deque(pool.submit(parse_rows, folder, run) for run in tasks)
+        futures = deque(pool.submit(parse_rows, folder, run, locations) for run in tasks)
         return StoreRows.merge(_in_order(runs, _results(futures), reusable))
 
 
@@ -455,8 +487,6 @@ def _reusable_store(
     previous: tuple[Path, Fingerprint] | None, version: str
 ) -> tuple[PassageStore, dict[str, tuple[int, str]]] | None:
     """The previous generation's store and its files' (size, hash), when sound and of ``version``."""
-    from retrieval.index_cache import verify
-
     if previous is None or previous[1].version != version:
         return None
     directory, fingerprint = previous
@@ -464,7 +494,7 @@ def _reusable_store(
         return None
     try:
         store = PassageStore.load(directory / "index", directory).passages
-    except (OSError, ValueError, KeyError, TypeError):
+    except LOAD_ERRORS:
         return None
     if not isinstance(store, PassageStore):
         return None

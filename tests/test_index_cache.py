@@ -10,7 +10,7 @@ import pytest
 
 from retrieval import index_cache
 from retrieval.fastbm25 import FastBM25
-from retrieval.index_cache import CacheStatus, FileMemo, load_or_build, load_or_build_fast
+from retrieval.index_cache import CacheStatus, load_or_build, load_or_build_fast
 
 
 def write_corpus(folder: Path) -> list[Path]:
@@ -69,11 +69,7 @@ class Calls:
 
 
 def generations(folder: Path) -> list[Path]:
-    return [
-        p
-        for p in (folder / index_cache.CACHE_DIRNAME).iterdir()
-        if p.is_dir() and p.name != index_cache.FILES_DIRNAME
-    ]
+    return [p for p in (folder / index_cache.CACHE_DIRNAME).iterdir() if p.is_dir()]
 
 
 def test_builds_once_then_loads(tmp_path: Path) -> None:
@@ -172,19 +168,6 @@ def test_failed_build_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         index_cache.write_atomically(root, "gen", fill, fingerprint)
     assert list(root.iterdir()) == []
-
-
-def test_file_memo(tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path)
-    stamps = index_cache.fingerprint(tmp_path, paths, "v1").files
-    memo = FileMemo.for_corpus(tmp_path, "parser-1")
-    assert memo.get(stamps[0]) is None
-    memo.put(stamps[0], {"passages": ["Ukraine agreed"]})
-    assert memo.get(stamps[0]) == {"passages": ["Ukraine agreed"]}
-    assert FileMemo.for_corpus(tmp_path, "parser-2").get(stamps[0]) is None
-    memo.put(stamps[1], [1])
-    memo.prune(keep=[stamps[1]])
-    assert memo.get(stamps[0]) is None and memo.get(stamps[1]) == [1]
 
 
 def test_load_or_build_fast(tmp_path: Path) -> None:

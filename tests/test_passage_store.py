@@ -5,6 +5,7 @@ from pathlib import Path
 from retrieval import passage_store
 from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
+from retrieval.index_cache import CacheStatus
 from retrieval.passage_store import PassageStore, load_corpus_cached
 from retrieval.settings import EngineSettings
 from tests.paths import SEEDS
@@ -53,7 +54,7 @@ def test_large_corpora_load_from_the_store_until_an_article_changes(
 def test_small_corpora_are_parsed_without_saving(tmp_path: Path) -> None:
     copy_seeds(tmp_path, 1)
     corpus, status = load_corpus_cached(tmp_path, version="t")
-    assert status is None
+    assert status is CacheStatus.SMALL and not status.saved
     assert not (tmp_path / ".seedbot-index").exists()
     assert len(corpus.passages) == len(load_corpus(SEEDS).passages)
 
