@@ -224,13 +224,18 @@ def wait_for_background_work() -> None:
 _READ_ONLY_ERRORS: Final = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
+def _open_lock_file(path: Path) -> int:
+    """The lock file, opened for writing: the first write a build makes."""
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+
+
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
     """Hold ``root``'s build lock (waiting for another builder); ``ReadOnlyFolder`` when
     ``root`` cannot be written to."""
     try:
         root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = _open_lock_file(root / LOCK_FILE)
     except OSError as error:
         if error.errno in _READ_ONLY_ERRORS:
             raise ReadOnlyFolder(error.errno, f"{root} is read-only ({error.strerror})") from error

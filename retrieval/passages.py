@@ -26,16 +26,19 @@ def cut_long(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
     """``sentence`` in pieces of at most ``limit`` characters, cut at the last space before
     the limit (mid-word only when a piece has no space at all); " ".join gives it back."""
     pieces: list[str] = []
-    while len(sentence) > limit:
-        cut = sentence.rfind(" ", limit // 2, limit + 1)
-        if cut <= 0:
-            pieces.append(sentence[:limit])
-            sentence = sentence[limit:].lstrip(" ")
+    start, end = 0, len(sentence)
+    while end - start > limit:
+        cut = sentence.rfind(" ", start + limit // 2, start + limit + 1)
+        if cut < 0:
+            pieces.append(sentence[start : start + limit])
+            start += limit
         else:
-            pieces.append(sentence[:cut].rstrip(" "))
-            sentence = sentence[cut + 1 :].lstrip(" ")
-    if sentence:
-        pieces.append(sentence)
+            pieces.append(sentence[start:cut].rstrip(" "))
+            start = cut + 1
+        while start < end and sentence[start] == " ":
+            start += 1
+    if start < end:
+        pieces.append(sentence[start:])
     return pieces
 
 
