@@ -131,7 +131,9 @@ def test_a_folder_deleted_piecewise_rebuilds(
 
 
 @pytest.mark.usefixtures("small_store")
-def test_a_manifest_edited_to_point_elsewhere_is_not_trusted(tmp_path: Path) -> None:
+def test_a_manifest_edited_to_point_elsewhere_is_not_trusted(
+    tmp_path: Path, expected: list[list[tuple[str, float]]]
+) -> None:
     folder = make_corpus(tmp_path / "articles")
     load(folder)
     for manifest in (folder / CACHE_DIRNAME).rglob(MANIFEST):
@@ -139,8 +141,9 @@ def test_a_manifest_edited_to_point_elsewhere_is_not_trusted(tmp_path: Path) -> 
         first = text.index('"sha256": "') + len('"sha256": "')
         flipped = "0" if text[first] != "0" else "1"
         manifest.write_text(text[:first] + flipped + text[first + 1 :], "utf-8")
-    corpus, store_status, _, index_status = load(folder)
+    corpus, store_status, index, index_status = load(folder)
     assert (store_status, index_status) == (CacheStatus.REBUILT, CacheStatus.REBUILT)
+    assert answers(corpus, index) == expected
 
 
 def refuse_writes(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
