@@ -76,6 +76,21 @@ def test_a_heading_that_repeats_the_title_is_never_a_section(tmp_path: Path) -> 
     assert not same_title("Riverside", "Riverside opens")
 
 
+PAGE = """<html><head><title>Riverside opens its new public library</title></head><body>
+<nav>Home | News</nav><article><h1>Riverside opens its new public library</h1>
+<p>Mayor Ana Ortiz cut the ribbon on Saturday morning, and hundreds of residents came.</p>
+<h2>The building</h2>
+<p>The library has three floors, a children's wing and a rooftop garden by the river.</p>
+</article><footer>Copyright 2025</footer></body></html>"""
+
+
+def test_a_web_pages_h1_that_repeats_its_title_is_no_section(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, "utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.sources[0].title == "Riverside opens its new public library"
+    assert [p.section for p in corpus.passages] == [None, "The building"]
+
+
 def test_setext_headings_are_headings() -> None:
     article = parse_article(
         "Harbour news\n============\n\n"

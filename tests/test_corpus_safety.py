@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -34,12 +33,10 @@ def alias_bomb(levels: int) -> str:
     return "\n".join([*lines, "title: Bomb", "---", ARTICLE])
 
 
-def test_a_yaml_alias_bomb_is_reported_and_skipped_fast(tmp_path: Path) -> None:
-    (tmp_path / "bomb.md").write_text(alias_bomb(8), "utf-8")
+def test_a_yaml_alias_bomb_is_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "bomb.md").write_text(alias_bomb(7), "utf-8")  # 39 MB of JSON, before
     (tmp_path / "good.txt").write_text(ARTICLE, "utf-8")
-    started = time.perf_counter()
-    corpus = load_corpus(tmp_path)
-    assert time.perf_counter() - started < 5  # generous: the bomb itself takes 19 s and 2 GB
+    corpus = load_corpus(tmp_path)  # how fast: python -m bench.hostile_corpus
     assert [s.file for s in corpus.sources] == ["good.txt"]
     (problem,) = corpus.problems
     assert problem.file == "bomb.md" and "aliases" in problem.reason
@@ -89,15 +86,12 @@ def test_a_file_name_that_is_not_utf8_is_read_shown_and_saved(
 
 
 def test_a_huge_article_without_punctuation_is_cut_into_small_passages() -> None:
-    words = " ".join(f"word{i % 997}" for i in range(600_000))  # ~5.8 MB on one line
-    started = time.perf_counter()
-    article = parse_article(words + "\n", "huge.txt")
-    elapsed = time.perf_counter() - started
+    words = " ".join(f"word{i % 997}" for i in range(730_000))  # 5.8 MB on one line
+    article = parse_article(words + "\n", "huge.txt")  # how fast: bench.hostile_corpus
     texts = [p.text for p in article.passages]
     assert max(map(len, texts)) <= MAX_PASSAGE_CHARS
     assert all(len(s) <= MAX_SENTENCE_CHARS for p in article.passages for s in p.sentences)
     assert " ".join(texts) == words  # verbatim: cut at spaces, nothing lost
-    assert elapsed < 60  # generous on a shared machine; the figure is in bench/
 
 
 def test_a_word_longer_than_a_sentence_is_cut_too() -> None:

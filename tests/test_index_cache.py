@@ -188,3 +188,13 @@ def test_load_or_build_fast(tmp_path: Path) -> None:
         tmp_path, files=paths, texts=lambda: [*texts, "more"], n_passages=4, version="tok-1"
     )
     assert status is CacheStatus.REBUILT
+
+
+def test_the_saved_format_is_unchanged() -> None:
+    """Digests name saved indexes: the same as before the fingerprints moved to their own
+    module (a valid UTF-8 name hashes as it always did), so a saved index stays in use."""
+    from retrieval.fingerprints import FileStamp, Fingerprint
+
+    stamps = (FileStamp("a.txt", 12, 5, "ab" * 32), FileStamp("sub/é.md", 7, 9, "cd" * 32))
+    digest = Fingerprint("tok=1|passages=5", stamps).digest
+    assert digest == "e0ac02b0bce9a2967a2410635f25c7b4514116dbdc398daf313002c968b3dcf8"

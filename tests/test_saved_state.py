@@ -245,3 +245,45 @@ def test_two_processes_building_one_new_folder_end_with_one_valid_index(
         assert len(generations) == 1 and index_cache.verify(generations[0]) is None
     _, store_status, _, index_status = load(folder)
     assert (store_status, index_status) == (CacheStatus.LOADED, CacheStatus.LOADED)
+
+
+def die_while_saving(folder: str) -> None:
+    """A builder that stops for good half-way through writing its passage store."""
+    import time
+
+    passage_store.CACHE_MIN_BYTES = 20_000
+    save = passage_store.StoreRows.save
+
+    def save_then_hang(rows: passage_store.StoreRows, directory: Path) -> None:
+        save(rows, directory)
+        (directory.parent / "half-written").write_text("", "utf-8")
+        time.sleep(600)
+
+    passage_store.StoreRows.save = save_then_hang  # type: ignore[method-assign]
+    load(Path(folder))
+
+
+@pytest.mark.usefixtures("small_store")
+def test_a_builder_killed_mid_write_leaves_nothing_that_is_used(
+    tmp_path: Path, expected: list[list[tuple[str, float]]]
+) -> None:
+    import time
+
+    folder = make_corpus(tmp_path / "articles")
+    process = multiprocessing.get_context("spawn").Process(
+        target=die_while_saving, args=(str(folder),)
+    )
+    process.start()
+    try:
+        deadline = time.monotonic() + 100
+        while not list((folder / CACHE_DIRNAME).rglob("half-written")):
+            assert time.monotonic() < deadline and process.is_alive()
+            time.sleep(0.1)
+    finally:
+        process.kill()  # SIGKILL: no clean-up runs
+        process.join()
+    assert list((folder / CACHE_DIRNAME).rglob("tmp-*"))  # the half-written generation
+    corpus, store_status, index, _ = load(folder)
+    assert store_status is CacheStatus.BUILT  # nothing finished was there to load
+    assert answers(corpus, index) == expected
+    assert not list((folder / CACHE_DIRNAME).rglob("tmp-*"))  # cleared by the next build
