@@ -284,7 +284,7 @@ def test_cheap_parse_checks_match_what_they_replace() -> None:
     import random
     import re
 
-    from retrieval.corpus import _ends_sentence
+    from retrieval.article_parser import _ends_sentence
     from retrieval.passages import word_count
 
     sentence_end = re.compile(r"[.!?…:;\"”’)\]]$")
