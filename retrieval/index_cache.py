@@ -8,11 +8,9 @@ never be used. So:
   size and SHA-256, plus a version string for the tokenizer and settings; its
   digest names the saved index;
 * a saved index lives in ``<corpus>/.seedbot-index/<digest>/`` with a
-  ``manifest.json`` that records the fingerprint and the size and XXH3-128
-  checksum of every file written. Loading checks every size and every whole
-  checksum, and rebuilds on any mismatch: a damaged file is never used. XXH3
-  (the xxhash package) reads as fast as memory allows, ~4x SHA-256 here, so a
-  million passages' files (850 MB) are checked in about half a second;
+  ``manifest.json`` (``retrieval.manifests``) that records the fingerprint and the
+  size and checksum of every file written. Loading checks them all, whole, and
+  rebuilds on any mismatch: a damaged file is never used;
 * indexes are written to a temporary folder beside the final one and renamed
   into place, so a crash leaves either the old index or the new one, never a
   mix; older generations are removed after a successful build;
@@ -28,23 +26,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import logging
-import mmap
 import os
 import secrets
 import shutil
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, TypeVar
-
-import xxhash
-from cachetools import LRUCache, cached
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from retrieval.fingerprints import (
     CACHE_FORMAT,
@@ -52,6 +43,7 @@ from retrieval.fingerprints import (
     Fingerprint,
     fingerprint,
 )
+from retrieval.manifests import MANIFEST, read_manifest, verify, write_manifest
 
 if TYPE_CHECKING:
     from retrieval.article_files import ArticleFile
@@ -63,21 +55,29 @@ try:
 except ImportError:  # pragma: no cover - not on Linux; builders then do not lock
     fcntl = None  # type: ignore[assignment]
 
-__all__ = [
+__all__ = [  # FileStamp, Fingerprint, CACHE_FORMAT and MANIFEST live in their own modules
     "CACHE_DIRNAME",
     "CACHE_FORMAT",
+    "LOAD_ERRORS",
+    "LOCK_FILE",
+    "MANIFEST",
+    "PASSAGES_DIRNAME",
     "CacheStatus",
     "FileStamp",
     "Fingerprint",
     "ReadOnlyFolder",
+    "build_lock",
+    "latest_generation",
     "load_or_build",
     "load_or_build_fast",
+    "start_loading_kernels",
+    "wait_for_background_work",
+    "write_atomically",
 ]
 
 log = logging.getLogger(__name__)
 
 CACHE_DIRNAME: Final = ".seedbot-index"
-MANIFEST: Final = "manifest.json"
 PASSAGES_DIRNAME: Final = "passages"  # the saved passage store (retrieval.passage_store)
 LOCK_FILE: Final = "build.lock"
 _TMP_PREFIX: Final = "tmp-"
@@ -107,100 +107,6 @@ class CacheStatus(StrEnum):
 
 class ReadOnlyFolder(OSError):
     """The index folder cannot be written: build in memory instead, and say why."""
-
-
-# --------------------------------------------------------------- manifests
-class Artifact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    size: int = Field(ge=0)
-    xxh3_128: str
-
-
-class Manifest(BaseModel):
-    """``manifest.json``: what a generation was built for, and every file it holds."""
-
-    model_config = ConfigDict(frozen=True)
-
-    format: Literal[2]
-    created: str = ""
-    digest: str | None = None  # written since format 2 began; older ones: worked out
-    fingerprint: Fingerprint
-    artifacts: dict[str, Artifact] = Field(min_length=1)
-
-
-def file_checksum(path: Path) -> str:
-    """XXH3-128 of a saved file: made for integrity checks, and fast enough for every start."""
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return xxhash.xxh3_128().hexdigest()
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            return xxhash.xxh3_128(mapped).hexdigest()  # from the page cache, no copies
-
-
-def _artifacts(directory: Path) -> dict[str, Artifact]:
-    """Size and checksum of every file but the manifest."""
-    found = {}
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
-            artifact = Artifact(size=path.stat().st_size, xxh3_128=file_checksum(path))
-            found[path.relative_to(directory).as_posix()] = artifact
-    return found
-
-
-@cached(LRUCache(maxsize=4), lock=threading.Lock())
-def _parse_manifest(path: str, mtime_ns: int, size: int) -> Manifest | str:
-    """The manifest at ``path`` as of that stat (a start reads it twice: parsed once)."""
-    try:
-        raw = json.loads(Path(path).read_bytes())
-        if isinstance(raw, dict) and raw.get("format") != CACHE_FORMAT:
-            return "manifest of another format"
-        manifest = Manifest.model_validate(raw)
-    except OSError as error:
-        return f"no readable manifest ({error})"
-    except (ValueError, ValidationError):
-        return "the manifest is damaged"
-    if manifest.digest is not None and manifest.digest != manifest.fingerprint.digest:
-        return "the manifest is damaged (its fingerprint does not match its digest)"
-    return manifest
-
-
-def _read_manifest(directory: Path) -> Manifest | str:
-    """The parsed manifest, or why there is none usable."""
-    path = directory / MANIFEST
-    try:
-        stat = path.stat()
-    except OSError as error:
-        return f"no readable manifest ({error.strerror or error})"
-    return _parse_manifest(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-def verify(directory: Path, expected: Fingerprint | None = None) -> str | None:
-    """Why the saved index in ``directory`` must not be used, or None when it is sound.
-
-    Checks the manifest, the fingerprint it was built for, and the size and whole
-    checksum of every file it lists (and that none is missing).
-    """
-    manifest = _read_manifest(directory)
-    if isinstance(manifest, str):
-        return manifest
-    if expected is not None and manifest.fingerprint.digest != expected.digest:
-        return "built for other articles or settings"
-    for name, artifact in manifest.artifacts.items():
-        path = directory / name
-        try:
-            if path.stat().st_size != artifact.size:
-                return f"{name} has the wrong size"
-            if file_checksum(path) != artifact.xxh3_128:
-                return f"{name} is damaged (checksum mismatch)"
-        except OSError:
-            return f"{name} is missing"
-    return None
-
-
-def _dump(manifest: Manifest) -> str:
-    """The manifest as JSON; ASCII, so a file name's undecodable bytes survive as escapes."""
-    return json.dumps(manifest.model_dump(mode="python"), ensure_ascii=True)
 
 
 # ------------------------------------------------------ background work
@@ -265,17 +171,7 @@ def write_atomically(
     tmp.mkdir()
     try:
         fill(tmp)
-        manifest = Manifest(
-            format=CACHE_FORMAT,
-            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            digest=fingerprint.digest,
-            fingerprint=fingerprint,
-            artifacts=_artifacts(tmp),
-        )
-        with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-            handle.write(_dump(manifest))
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_manifest(tmp, fingerprint)
         final = root / name
         if final.exists():  # a damaged generation
             shutil.rmtree(final, ignore_errors=True)
@@ -295,7 +191,7 @@ def latest_generation(root: Path) -> tuple[Path, Fingerprint] | None:
         with contextlib.suppress(OSError):  # removed by a builder meanwhile
             dated.append((path.stat().st_mtime, path))
     for _, path in sorted(dated, reverse=True):
-        manifest = _read_manifest(path.parent)
+        manifest = read_manifest(path.parent)
         if not isinstance(manifest, str):
             return path.parent, manifest.fingerprint
     return None

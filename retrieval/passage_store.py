@@ -29,8 +29,8 @@ from retrieval.index_cache import (
     ReadOnlyFolder,
     latest_generation,
     load_or_build,
-    verify,
 )
+from retrieval.manifests import verify
 from retrieval.models import LoadProblem, Passage, Source
 from retrieval.store_format import SENTENCE_SEPARATOR, PassageStore, StoreRows
 

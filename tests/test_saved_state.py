@@ -16,7 +16,8 @@ import pytest
 from retrieval import index_cache, passage_store
 from retrieval.corpus import Corpus
 from retrieval.fastbm25 import FastBM25
-from retrieval.index_cache import CACHE_DIRNAME, MANIFEST, CacheStatus, load_or_build_fast
+from retrieval.index_cache import CACHE_DIRNAME, CacheStatus, load_or_build_fast
+from retrieval.manifests import MANIFEST, verify
 from retrieval.passage_store import load_corpus_cached
 from retrieval.tokenize import tokenize
 from tests.paths import SEEDS
@@ -242,7 +243,7 @@ def test_two_processes_building_one_new_folder_end_with_one_valid_index(
     assert all(found == expected for _, _, found in results)
     for root in (folder / CACHE_DIRNAME, folder / CACHE_DIRNAME / passage_store.PASSAGES_DIRNAME):
         generations = [p for p in root.iterdir() if p.is_dir() and p.name != "passages"]
-        assert len(generations) == 1 and index_cache.verify(generations[0]) is None
+        assert len(generations) == 1 and verify(generations[0]) is None
     _, store_status, _, index_status = load(folder)
     assert (store_status, index_status) == (CacheStatus.LOADED, CacheStatus.LOADED)
 
