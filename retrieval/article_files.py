@@ -129,7 +129,10 @@ def _walk(folder: Path) -> Iterator[tuple[str, _Entry]]:
         directory, prefix = pending.pop()
         try:
             entries = list(os.scandir(directory))
-        except OSError:
+        except OSError as error:
+            if prefix:  # a sub-folder: say so (the folder itself is checked by the caller)
+                reason = f"is a folder that could not be read ({error.strerror or error})"
+                yield prefix.rstrip("/"), _Entry(prefix.rstrip("/"), directory, None, reason)
             continue
         for entry in entries:
             name = entry.name

@@ -151,3 +151,24 @@ def test_the_saved_store_reports_skipped_entries_too(
         assert status is expected
         assert [p.file for p in corpus.problems] == ["out.txt"]
         assert [s.file for s in corpus.sources] == ["real.txt"]
+
+
+def test_a_sub_folder_that_cannot_be_read_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, "utf-8")
+    scandir = os.scandir
+
+    def refusing(path: str) -> object:  # what chmod 0 does, for root too
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    corpus = load_corpus(tmp_path)
+    assert [s.file for s in corpus.sources] == ["b.txt"]
+    assert [(p.file, p.reason) for p in corpus.problems] == [
+        ("locked", "is a folder that could not be read (Permission denied)")
+    ]
