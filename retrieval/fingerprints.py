@@ -59,12 +59,13 @@ def file_sha256(path: Path | str) -> str:
 
 
 def _relative(path: Path, folder: Path) -> str:
-    """``path`` relative to ``folder`` with forward slashes (a string cut: relative_to is slow)."""
+    """``path`` relative to ``folder`` with forward slashes (a string cut: relative_to is slow;
+    a linked file's resolved path may need ``os.path.relpath``)."""
     prefix = str(folder).rstrip(os.sep) + os.sep
     text = str(path)
     if text.startswith(prefix):
         return text[len(prefix) :].replace(os.sep, "/")
-    return path.relative_to(folder).as_posix()
+    return Path(os.path.relpath(path, folder)).as_posix()
 
 
 def fingerprint(

@@ -172,3 +172,17 @@ def test_a_sub_folder_that_cannot_be_read_is_reported(
     assert [(p.file, p.reason) for p in corpus.problems] == [
         ("locked", "is a folder that could not be read (Permission denied)")
     ]
+
+
+def test_a_link_inside_the_folder_is_fingerprinted_from_a_relative_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrieval.corpus import article_files
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "real.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "articles" / "link.txt").symlink_to(tmp_path / "articles" / "real.txt")
+    monkeypatch.chdir(tmp_path)
+    folder = Path("articles")  # relative, while the link resolves to an absolute path
+    assert fingerprint(folder, article_files(folder), "v").digest
+    assert fingerprint(folder, scan_article_files(folder), "v").digest
