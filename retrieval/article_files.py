@@ -79,46 +79,34 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _entry(entry: os.DirEntry[str], relative: str, root: str) -> _Entry | None:
-    """What to make of one directory entry that is not a real folder (None: a folder)."""
+def _entry(entry: os.DirEntry[str], relative: str, root: str) -> _Entry:
+    """What to make of one directory entry that is not a real folder: a file to read, or
+    why it is skipped."""
+
+    def skipped(reason: str) -> _Entry:
+        return _Entry(relative, entry.path, None, reason)
+
     try:
         if not entry.is_symlink():
             info = entry.stat(follow_symlinks=False)
             if stat.S_ISREG(info.st_mode):
                 return _Entry(relative, entry.path, info, None)
-            return _Entry(
-                relative,
-                entry.path,
-                None,
-                "is not a regular file (a FIFO, socket or device); not read",
-            )
+            return skipped("is not a regular file (a FIFO, socket or device); not read")
         target = os.path.realpath(entry.path)
         info = os.stat(entry.path)
     except FileNotFoundError:
-        return _Entry(relative, entry.path, None, "is a link to nothing (dangling); not read")
-    except OSError as error:
-        return _Entry(
-            relative, entry.path, None, f"could not be read ({error.strerror or error}); not read"
-        )
+        return skipped("is a link to nothing (dangling); not read")
+    except OSError as error:  # a link loop, a permission
+        return skipped(f"could not be read ({error.strerror or error}); not read")
     if not _inside(target, root):
-        return _Entry(
-            relative,
-            entry.path,
-            None,
-            "is a link to a file outside the articles folder; not read (copy the file in instead)",
+        return skipped(
+            "is a link to a file outside the articles folder; not read (copy the file in instead)"
         )
     if stat.S_ISDIR(info.st_mode):
-        return _Entry(
-            relative, entry.path, None, "is a link to a folder; links to folders are not followed"
-        )
+        return skipped("is a link to a folder; links to folders are not followed")
     if not stat.S_ISREG(info.st_mode):
-        return _Entry(
-            relative,
-            entry.path,
-            None,
-            "is a link to something that is not a regular file; not read",
-        )
-    return _Entry(relative, target, info, None)
+        return skipped("is a link to something that is not a regular file; not read")
+    return _Entry(relative, target, info, None)  # read through the resolved path
 
 
 def _walk(folder: Path) -> Iterator[tuple[str, _Entry]]:
@@ -145,9 +133,7 @@ def _walk(folder: Path) -> Iterator[tuple[str, _Entry]]:
                     continue
             except OSError:
                 continue
-            found = _entry(entry, relative, root)
-            if found is not None:
-                yield name, found
+            yield name, _entry(entry, relative, root)
 
 
 def scan_article_files(folder: Path) -> FolderListing:
