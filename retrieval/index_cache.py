@@ -4,251 +4,112 @@ A restart with unchanged articles must not pay for tokenizing and indexing a
 million passages again, and a changed, damaged or half-written index must
 never be used. So:
 
-* the corpus *fingerprint* is every article's path, size and SHA-256, plus a
-  version string for the tokenizer and settings; its digest names the saved
-  index. Modification times are kept only to skip re-hashing a file whose
-  size and mtime are unchanged (as git does), so ``touch`` alone does not
-  trigger a rebuild but any edit does;
+* the corpus *fingerprint* (``retrieval.fingerprints``) is every article's path,
+  size and SHA-256, plus a version string for the tokenizer and settings; its
+  digest names the saved index;
 * a saved index lives in ``<corpus>/.seedbot-index/<digest>/`` with a
-  ``manifest.json`` that records the fingerprint and the size and XXH3-128
-  checksum of every file written. Loading checks every size and every whole
-  checksum, and rebuilds on any mismatch: a damaged file is never used. XXH3
-  (the xxhash package) reads as fast as memory allows, ~4x SHA-256 here, so a
-  million passages' files (850 MB) are checked in about half a second;
+  ``manifest.json`` (``retrieval.manifests``) that records the fingerprint and the
+  size and checksum of every file written. Loading checks them all, whole, and
+  rebuilds on any mismatch: a damaged file is never used;
 * indexes are written to a temporary folder beside the final one and renamed
   into place, so a crash leaves either the old index or the new one, never a
-  mix; older generations are removed after a successful build.
+  mix; older generations are removed after a successful build;
+* builders take a lock file (``build.lock``) first, so two processes starting on
+  one new folder build once: the second waits, then loads what the first saved;
+* a folder that cannot be written to is reported as ``ReadOnlyFolder`` before
+  anything is built, so the caller builds in memory instead (and can say so).
 
-``FileMemo`` keeps per-article results (parsed passages, tokens) keyed by the
-file's content hash, so after an edit only the changed files are parsed again.
 BM25's IDF is global, so the postings themselves are always rebuilt as a whole.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
+import errno
 import logging
-import mmap
 import os
+import secrets
 import shutil
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
-from functools import cached_property
+from collections.abc import Callable, Iterator, Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
-import xxhash
-
-from retrieval.corpus import ArticleFile
+from retrieval.fingerprints import (
+    CACHE_FORMAT,
+    FileStamp,
+    Fingerprint,
+    fingerprint,
+)
+from retrieval.manifests import MANIFEST, read_manifest, verify, write_manifest
 
 if TYPE_CHECKING:
+    from retrieval.article_files import ArticleFile
     from retrieval.fastbm25 import FastBM25
     from retrieval.fastbm25.bulk import TermIds
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux; builders then do not lock
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [  # FileStamp, Fingerprint, CACHE_FORMAT and MANIFEST live in their own modules
+    "CACHE_DIRNAME",
+    "CACHE_FORMAT",
+    "LOAD_ERRORS",
+    "LOCK_FILE",
+    "MANIFEST",
+    "PASSAGES_DIRNAME",
+    "CacheStatus",
+    "FileStamp",
+    "Fingerprint",
+    "ReadOnlyFolder",
+    "build_lock",
+    "latest_generation",
+    "load_or_build",
+    "load_or_build_fast",
+    "start_loading_kernels",
+    "wait_for_background_work",
+    "write_atomically",
+]
 
 log = logging.getLogger(__name__)
 
 CACHE_DIRNAME: Final = ".seedbot-index"
-MANIFEST: Final = "manifest.json"
-FILES_DIRNAME: Final = "files"  # FileMemo entries, shared by every generation
 PASSAGES_DIRNAME: Final = "passages"  # the saved passage store (retrieval.passage_store)
-CACHE_FORMAT: Final = 2  # 2: XXH3-128 checksums of whole files (1: SHA-256 and samples)
+LOCK_FILE: Final = "build.lock"
 _TMP_PREFIX: Final = "tmp-"
+# What ``load`` may raise on a damaged index: it is then rebuilt, never used.
+LOAD_ERRORS: Final = (OSError, ValueError, KeyError, TypeError, IndexError)
 
 T = TypeVar("T")
 B = TypeVar("B")  # what a build makes and saves; loading gives a T
 
 
-class CacheStatus(Enum):
+class CacheStatus(StrEnum):
+    """What became of the saved index (or passages), in words a front end can show."""
+
     LOADED = "loaded"  # a valid saved index was used
     BUILT = "built"  # none existed for this corpus: built and saved
     REBUILT = "rebuilt"  # one existed but was damaged or stale: rebuilt and saved
+    SMALL = "not saved: small corpus"  # parsing is quicker than loading a saved copy
+    READ_ONLY = "not saved: folder is read-only"
+    NOT_SAVED = "not saved: could not write it"  # a full disk, say: see the log
+    NO_FOLDER = "not saved: no articles folder"
+
+    @property
+    def saved(self) -> bool:
+        """Whether a saved copy was used or written."""
+        return self in (CacheStatus.LOADED, CacheStatus.BUILT, CacheStatus.REBUILT)
 
 
-@dataclass(frozen=True)
-class FileStamp:
-    """One article file as the fingerprint sees it."""
-
-    path: str  # relative to the corpus folder, forward slashes
-    size: int
-    mtime_ns: int
-    sha256: str
+class ReadOnlyFolder(OSError):
+    """The index folder cannot be written: build in memory instead, and say why."""
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    version: str
-    files: tuple[FileStamp, ...]
-
-    @cached_property
-    def digest(self) -> str:
-        """SHA-256 of the version and each file's path, size and content hash (not mtimes)."""
-        h = hashlib.sha256(f"seedbot-index/{CACHE_FORMAT}\0{self.version}\0".encode())
-        for stamp in self.files:
-            h.update(f"{stamp.path}\0{stamp.size}\0{stamp.sha256}\n".encode())
-        return h.hexdigest()
-
-    def to_json(self) -> dict[str, Any]:
-        # vars(): the fields in order, as asdict gives them, without its deep copy (10x slower)
-        return {"version": self.version, "files": [vars(stamp) for stamp in self.files]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Fingerprint:
-        return cls(str(data["version"]), tuple(FileStamp(**stamp) for stamp in data["files"]))
-
-
-def file_sha256(path: Path) -> str:
-    """An article's content hash (part of the corpus fingerprint, computed once per edit)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def file_checksum(path: Path) -> str:
-    """XXH3-128 of a saved file: made for integrity checks, and fast enough for every start."""
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return xxhash.xxh3_128().hexdigest()
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            return xxhash.xxh3_128(mapped).hexdigest()  # from the page cache, no copies
-
-
-def _relative(path: Path, folder: Path) -> str:
-    """``path`` relative to ``folder`` with forward slashes (a string cut: relative_to is slow)."""
-    prefix = str(folder).rstrip(os.sep) + os.sep
-    text = str(path)
-    if text.startswith(prefix):
-        return text[len(prefix) :].replace(os.sep, "/")
-    return path.relative_to(folder).as_posix()
-
-
-def fingerprint(
-    folder: Path,
-    files: Sequence[Path],
-    version: str,
-    previous: Fingerprint | None = None,
-) -> Fingerprint:
-    """The corpus fingerprint; hashes from ``previous`` are reused where size and mtime match."""
-    listed = []
-    for path in files:
-        stat = path.stat()
-        listed.append(
-            ArticleFile(_relative(path, folder), str(path), stat.st_size, stat.st_mtime_ns)
-        )
-    return Fingerprint(version, stamp_files(listed, previous))
-
-
-def stamp_files(
-    files: Sequence[ArticleFile], previous: Fingerprint | None = None
-) -> tuple[FileStamp, ...]:
-    """Stamps of listed files (``retrieval.corpus.scan_article_files``), without stat-ing again.
-
-    Hashes from ``previous`` are reused where size and mtime match.
-    """
-    known = {stamp.path: stamp for stamp in previous.files} if previous else {}
-    return tuple(
-        _stamp(file.relative, file.location, file.size, file.mtime_ns, known.get(file.relative))
-        for file in sorted(files, key=lambda file: file.relative)
-    )
-
-
-def _stamp(
-    relative: str, path: Path | str, size: int, mtime_ns: int, old: FileStamp | None
-) -> FileStamp:
-    if old is not None and old.size == size and old.mtime_ns == mtime_ns:
-        return FileStamp(relative, size, mtime_ns, old.sha256)
-    return FileStamp(relative, size, mtime_ns, file_sha256(Path(path)))
-
-
-# --------------------------------------------------------------- manifests
-def _artifacts(directory: Path) -> dict[str, dict[str, Any]]:
-    """Size and checksum of every file but the manifest."""
-    found = {}
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
-            info = {"size": path.stat().st_size, "xxh3_128": file_checksum(path)}
-            found[path.relative_to(directory).as_posix()] = info
-    return found
-
-
-_manifests: dict[tuple[str, int, int], Any] = {}  # the last manifests read, by path and stat
-
-
-def _read_manifest(directory: Path) -> dict[str, Any] | str:
-    """The parsed manifest, or why there is none usable.
-
-    A start reads the same manifest (1.5 MB at 10,000 articles) for the previous
-    generation's hashes and to verify it: it is parsed once.
-    """
-    path = directory / MANIFEST
-    try:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        manifest = _manifests.get(key)
-        if manifest is None:
-            manifest = json.loads(path.read_text("utf-8"))
-            if len(_manifests) >= 4:
-                _manifests.clear()
-            _manifests[key] = manifest
-    except (OSError, ValueError) as error:
-        return f"no readable manifest ({error})"
-    if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
-        return "manifest of another format"
-    return manifest
-
-
-def verify(directory: Path, expected: Fingerprint | None = None) -> str | None:
-    """Why the saved index in ``directory`` must not be used, or None when it is sound.
-
-    Checks the manifest, the fingerprint it was built for, and the size and whole
-    checksum of every file it lists (and that none is missing).
-    """
-    manifest = _read_manifest(directory)
-    if isinstance(manifest, str):
-        return manifest
-    if expected is not None:
-        digest = manifest.get("digest")  # written since; older manifests: worked out
-        if not isinstance(digest, str):
-            try:
-                digest = Fingerprint.from_json(manifest["fingerprint"]).digest
-            except (KeyError, TypeError, ValueError):
-                return "manifest without a valid fingerprint"
-        if digest != expected.digest:
-            return "built for other articles or settings"
-    return _check_artifacts(directory, manifest.get("artifacts"))
-
-
-def _check_artifacts(directory: Path, listed: Any) -> str | None:
-    if not isinstance(listed, dict) or not listed:
-        return "manifest lists no files"
-    for name, info in listed.items():
-        path = directory / name
-        try:
-            if path.stat().st_size != info["size"]:
-                return f"{name} has the wrong size"
-            if file_checksum(path) != info["xxh3_128"]:
-                return f"{name} is damaged (checksum mismatch)"
-        except OSError:
-            return f"{name} is missing"
-        except (KeyError, TypeError, ValueError):
-            return "manifest of another format"
-    return None
-
-
-_background: list[threading.Thread] = []
-
-
-def _in_background(name: str, work: Callable[[], None]) -> threading.Thread:
-    thread = threading.Thread(target=work, name=name, daemon=True)
-    thread.start()
-    _background[:] = [other for other in _background if other.is_alive()] + [thread]
-    return thread
-
-
+# ------------------------------------------------------ background work
 def start_loading_kernels() -> None:
     """Import numba and load FastBM25's compiled kernels in the background (~1 s of start-up).
 
@@ -260,11 +121,41 @@ def start_loading_kernels() -> None:
 
 
 def wait_for_background_work() -> None:
-    """Wait for the checks and loads started so far: before forking, in tests, in tools."""
-    for thread in list(_background):
-        thread.join()
+    """Wait for the kernels' background load: before forking, in tests, in tools."""
     if "retrieval.fastbm25.compiled" in sys.modules:
         sys.modules["retrieval.fastbm25.compiled"].wait()
+
+
+# ------------------------------------------------------------- writing
+_READ_ONLY_ERRORS: Final = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file, opened for writing: the first write a build makes."""
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold ``root``'s build lock (waiting for another builder); ``ReadOnlyFolder`` when
+    ``root`` cannot be written to."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = _open_lock_file(root / LOCK_FILE)
+    except OSError as error:
+        if error.errno in _READ_ONLY_ERRORS:
+            raise ReadOnlyFolder(error.errno, f"{root} is read-only ({error.strerror})") from error
+        raise
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.info("Another process is building the index in %s; waiting for it", root)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def write_atomically(
@@ -272,25 +163,17 @@ def write_atomically(
 ) -> Path:
     """Let ``fill`` write into a temporary folder, add the manifest, then rename it to ``root/name``.
 
-    The manifest is written last, so a folder without one was never finished.
+    The manifest is written last, so a folder without one was never finished. Folders
+    and files get the normal mode (the umask decides, as for any file the user makes).
     """
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=root))
+    tmp = root / f"{_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
     try:
         fill(tmp)
-        manifest = {
-            "format": CACHE_FORMAT,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "digest": fingerprint.digest,
-            "fingerprint": fingerprint.to_json(),
-            "artifacts": _artifacts(tmp),
-        }
-        with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-            handle.write(json.dumps(manifest))  # dumps: C encoder (dump's is pure Python)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_manifest(tmp, fingerprint)
         final = root / name
-        if final.exists():  # a damaged generation, or one another process just wrote
+        if final.exists():  # a damaged generation
             shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
         return final
@@ -303,36 +186,51 @@ def latest_generation(root: Path) -> tuple[Path, Fingerprint] | None:
     """The newest finished generation under ``root`` and its fingerprint (to reuse its hashes)."""
     if not root.is_dir():
         return None
-    manifests = sorted(root.glob(f"*/{MANIFEST}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in manifests:
-        manifest = _read_manifest(path.parent)
-        try:
-            if isinstance(manifest, dict):
-                return path.parent, Fingerprint.from_json(manifest["fingerprint"])
-        except (ValueError, KeyError, TypeError):
-            continue
+    dated = []
+    for path in root.glob(f"*/{MANIFEST}"):
+        with contextlib.suppress(OSError):  # removed by a builder meanwhile
+            dated.append((path.stat().st_mtime, path))
+    for _, path in sorted(dated, reverse=True):
+        manifest = read_manifest(path.parent)
+        if not isinstance(manifest, str):
+            return path.parent, manifest.fingerprint
     return None
 
 
-def _latest_fingerprint(root: Path) -> Fingerprint | None:
-    latest = latest_generation(root)
-    return latest[1] if latest else None
-
-
 def _remove_others(root: Path, keep: str) -> None:
-    """Delete older generations and abandoned temporary folders (not the per-file memo)."""
+    """Delete older generations and abandoned temporary folders (under the build lock)."""
     for entry in root.iterdir():
-        if not entry.is_dir() or entry.name in (keep, FILES_DIRNAME, PASSAGES_DIRNAME):
+        if not entry.is_dir() or entry.name in (keep, PASSAGES_DIRNAME):
             continue
-        if entry.name.startswith(_TMP_PREFIX) and time.time() - entry.stat().st_mtime < 3600:
-            continue  # another process may still be writing it
         shutil.rmtree(entry, ignore_errors=True)
+
+
+def _mark(directory: Path) -> tuple[int, int] | None:
+    """Which write of ``directory``'s manifest is there (None: none), to notice a new one."""
+    try:
+        stat = (directory / MANIFEST).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _load_saved(
+    directory: Path, expected: Fingerprint, load: Callable[[Path], T]
+) -> tuple[T | None, str | None]:
+    """The saved index in ``directory`` when sound, else why not."""
+    problem = verify(directory, expected)
+    if problem is not None:
+        return None, problem
+    try:
+        return load(directory / "index"), None
+    except LOAD_ERRORS as error:
+        return None, f"could not be opened ({error})"
 
 
 def load_or_build(
     folder: Path | str,
     *,
-    files: Sequence[Path] = (),
+    files: Sequence[Path | ArticleFile] = (),
     stamps: Sequence[FileStamp] | None = None,
     version: str,
     build: Callable[[], B],
@@ -350,93 +248,50 @@ def load_or_build(
     writes it into a folder that does not exist yet, ``load(dir)`` opens it; a
     ``load`` that raises makes the saved index count as damaged, so it is
     rebuilt. A fresh build is saved and then loaded back, so the caller always
-    serves exactly what a restart would load.
+    serves exactly what a restart would load. Raises ``ReadOnlyFolder`` (before
+    building) when the index must be built but cannot be saved.
     """
     folder = Path(folder)
     root = cache_root or folder / CACHE_DIRNAME
     if stamps is None:
-        current = fingerprint(folder, files, version, _latest_fingerprint(root))
+        latest = latest_generation(root)
+        current = fingerprint(folder, files, version, latest[1] if latest else None)
     else:
         current = Fingerprint(version, tuple(stamps))
     name = current.digest[:32]
     directory = root / name
     status = CacheStatus.BUILT
+    seen = _mark(directory)
     if directory.exists():
-        problem = verify(directory, current)
-        if problem is None:
-            try:
-                loaded = load(directory / "index")
-            except (OSError, ValueError, KeyError) as error:
-                problem = f"could not be opened ({error})"
-            else:
-                return loaded, CacheStatus.LOADED
+        loaded, problem = _load_saved(directory, current, load)
+        if loaded is not None:
+            return loaded, CacheStatus.LOADED
         log.warning("Saved index %s not used: %s; rebuilding", directory, problem)
         status = CacheStatus.REBUILT
     elif root.is_dir() and any(root.glob(f"*/{MANIFEST}")):
         status = CacheStatus.REBUILT
         log.info("Articles changed since the saved index; rebuilding")
-    built: list[B] = [build()]
+    with build_lock(root):
+        if _mark(directory) not in (None, seen):  # another process built it while we waited
+            loaded, _ = _load_saved(directory, current, load)
+            if loaded is not None:
+                log.info("Loaded the index another process just built in %s", directory)
+                return loaded, CacheStatus.LOADED
+        built: list[B] = [build()]
 
-    def fill(tmp: Path) -> None:
-        save(built.pop(), tmp / "index")  # popped: the build's copy is freed once saved
+        def fill(tmp: Path) -> None:
+            save(built.pop(), tmp / "index")  # popped: the build's copy is freed once saved
 
-    final = write_atomically(root, name, fill, current)
+        final = write_atomically(root, name, fill, current)
+        _remove_others(root, keep=final.name)
     # Serve what a restart would load (memory-mapped), not the build's in-memory copy.
-    _remove_others(root, keep=final.name)
     return load(final / "index"), status
-
-
-class FileMemo:
-    """Per-article results (JSON-able) keyed by the file's content hash and a version.
-
-    Lets a rebuild re-parse only the articles that changed: ``get`` the stamp's
-    payload, or compute and ``put`` it. Writes are atomic; an unreadable entry
-    counts as missing. Entries of files no longer in the corpus are pruned by
-    ``prune``.
-    """
-
-    def __init__(self, root: Path, version: str) -> None:
-        self.root = root
-        self.tag = hashlib.sha256(version.encode()).hexdigest()[:12]
-
-    @classmethod
-    def for_corpus(cls, folder: Path, version: str) -> FileMemo:
-        """The memo kept beside the corpus's saved indexes."""
-        return cls(folder / CACHE_DIRNAME / FILES_DIRNAME, version)
-
-    def _path(self, stamp: FileStamp) -> Path:
-        return self.root / f"{stamp.sha256[:40]}-{self.tag}.json"
-
-    def get(self, stamp: FileStamp) -> Any | None:
-        try:
-            return json.loads(self._path(stamp).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def put(self, stamp: FileStamp, payload: Any) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        target = self._path(stamp)
-        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def prune(self, keep: Sequence[FileStamp]) -> None:
-        wanted = {self._path(stamp).name for stamp in keep}
-        if self.root.is_dir():
-            for entry in self.root.glob("*.json"):
-                if entry.name not in wanted:
-                    entry.unlink(missing_ok=True)
 
 
 def load_or_build_fast(
     folder: Path | str,
     *,
-    files: Sequence[Path] = (),
+    files: Sequence[Path | ArticleFile] = (),
     stamps: Sequence[FileStamp] | None = None,
     texts: Callable[[], Sequence[str]],
     terms: Callable[[], TermIds | None] | None = None,
@@ -457,7 +312,8 @@ def load_or_build_fast(
     splitting; BM25 parameters and the index format are added here.
     ``workers`` > 1 forks tokenizing processes: pass ``os.cpu_count()`` from
     ``seedbot index``, keep 1 inside the running bot (forking a process that
-    runs threads is unsafe).
+    runs threads is unsafe). Raises ``ReadOnlyFolder`` when it must be built and
+    cannot be saved.
     """
     from retrieval.fastbm25 import FastBM25
     from retrieval.fastbm25.index import FORMAT_VERSION

@@ -28,6 +28,9 @@ class Source:
     paragraphs: int = 0
     passages: int = 0
     lead: str | None = None  # the body's first sentence (cut at ~160 characters), verbatim
+    # A name made from the article's own text when it states no title: its headline line,
+    # else its first words (``retrieval.titles``). Never shown as the article's ``title``.
+    derived_title: str | None = None
 
     @property
     def about(self) -> str | None:
@@ -36,8 +39,8 @@ class Source:
 
     @property
     def label(self) -> str:
-        """The name a person reads: the title, else the file name."""
-        return self.title or self.file
+        """The name a person reads: the title, else one made from the text, else the file name."""
+        return self.title or self.derived_title or self.file
 
     @property
     def credit(self) -> tuple[str, ...]:
@@ -50,15 +53,41 @@ class Source:
             value = getattr(self, name)
             if value:
                 data[name] = value
+        if not self.title and self.derived_title:
+            data["display_title"] = self.derived_title  # ``title`` stays absent: not stated
         data.update(dict(self.extra))
         return data
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file that was skipped, and why, in words its owner can act on."""
+
+    file: str
+    reason: str
+
+
+def passage_id(file: str, paragraph: int, part: int) -> str:
+    """A passage's stable id: "<file>#p<paragraph>.<part>" (the one place it is built)."""
+    return f"{file}#p{paragraph}.{part}"
+
+
+def parse_passage_id(passage_id: str) -> tuple[str, int, int] | None:
+    """(file, paragraph, part) of an id made by ``passage_id``; None for anything else."""
+    file, marker, place = passage_id.rpartition("#p")
+    paragraph, dot, part = place.partition(".")
+    if not (marker and dot and file) or not (paragraph.isdecimal() and part.isdecimal()):
+        return None
+    if not (paragraph.isascii() and part.isascii()):
+        return None
+    return file, int(paragraph), int(part)
 
 
 @dataclass(frozen=True)
 class Passage:
     """A quotable run of 1-4 sentences from one paragraph of one article."""
 
-    id: str  # stable: "<file>#p<paragraph>.<part>"
+    id: str  # stable: ``passage_id(file, paragraph, part)``
     source: Source
     paragraph: int  # 1-based paragraph number in the article body
     sentences: tuple[str, ...]  # verbatim, in order; " ".join gives ``text``
@@ -67,6 +96,12 @@ class Passage:
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
+
+    @property
+    def part(self) -> int:
+        """Which passage of its paragraph this is, from 1 (read from the id)."""
+        parsed = parse_passage_id(self.id)
+        return parsed[2] if parsed else 1
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,19 @@ _FOLD_TABLE = str.maketrans(
         **{c: "-" for c in _DASHES},
     }
 )
-# C0 and C1 control characters, except tab and newline; also zero-width and bidi controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# The one definition of what is stripped from article and user text alike: control
+# characters (Unicode category Cc) but tab and newline, every format character (Cf:
+# zero-width, bidi overrides and isolates, soft hyphens, tags), surrogates (Cs: escaped
+# bytes of a name that was not UTF-8) and private-use characters (Co: icon-font glyphs).
+# Ranges as of Unicode 14 (Python 3.11's ``unicodedata``); tests check them against it.
+CONTROL_CHARACTERS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891"
+    "\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+)
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # ANSI/VT100 sequences: CSI ("\x1b[1;31m"), OSC ("\x1b]0;title\x07") and two-byte escapes.
 _TERMINAL_ESCAPE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
@@ -34,11 +45,17 @@ def fold(text: str) -> str:
 
 
 def strip_control(text: str) -> str:
-    """Remove control and invisible formatting characters (NUL bytes included), and whole
-    terminal escape sequences: "\x1b[31m" would otherwise leave "[31m" behind."""
+    """Remove the ``CONTROL_CHARACTERS`` (NUL bytes included), and whole terminal escape
+    sequences: "\x1b[31m" would otherwise leave "[31m" behind. Tabs and newlines stay."""
     if "\x1b" in text:
         text = _TERMINAL_ESCAPE.sub("", text)
     return _CONTROL.sub("", text)
+
+
+def plain_line(text: str) -> str:
+    """``text`` as one clean line: ``strip_control``, then every run of whitespace (newlines,
+    tabs, no-break and other Unicode spaces) one plain space, ends trimmed. For a question."""
+    return " ".join(strip_control(text).split())
 
 
 def squash_spaces(text: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from retrieval import index_cache
 from retrieval.fastbm25 import FastBM25
-from retrieval.index_cache import CacheStatus, FileMemo, load_or_build, load_or_build_fast
+from retrieval.index_cache import CacheStatus, load_or_build, load_or_build_fast
 
 
 def write_corpus(folder: Path) -> list[Path]:
@@ -69,11 +69,7 @@ class Calls:
 
 
 def generations(folder: Path) -> list[Path]:
-    return [
-        p
-        for p in (folder / index_cache.CACHE_DIRNAME).iterdir()
-        if p.is_dir() and p.name != index_cache.FILES_DIRNAME
-    ]
+    return [p for p in (folder / index_cache.CACHE_DIRNAME).iterdir() if p.is_dir()]
 
 
 def test_builds_once_then_loads(tmp_path: Path) -> None:
@@ -174,19 +170,6 @@ def test_failed_build_leaves_nothing_behind(tmp_path: Path) -> None:
     assert list(root.iterdir()) == []
 
 
-def test_file_memo(tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path)
-    stamps = index_cache.fingerprint(tmp_path, paths, "v1").files
-    memo = FileMemo.for_corpus(tmp_path, "parser-1")
-    assert memo.get(stamps[0]) is None
-    memo.put(stamps[0], {"passages": ["Ukraine agreed"]})
-    assert memo.get(stamps[0]) == {"passages": ["Ukraine agreed"]}
-    assert FileMemo.for_corpus(tmp_path, "parser-2").get(stamps[0]) is None
-    memo.put(stamps[1], [1])
-    memo.prune(keep=[stamps[1]])
-    assert memo.get(stamps[0]) is None and memo.get(stamps[1]) == [1]
-
-
 def test_load_or_build_fast(tmp_path: Path) -> None:
     paths = write_corpus(tmp_path)
     texts = [p.read_text("utf-8") for p in paths]
@@ -205,3 +188,13 @@ def test_load_or_build_fast(tmp_path: Path) -> None:
         tmp_path, files=paths, texts=lambda: [*texts, "more"], n_passages=4, version="tok-1"
     )
     assert status is CacheStatus.REBUILT
+
+
+def test_the_saved_format_is_unchanged() -> None:
+    """Digests name saved indexes: the same as before the fingerprints moved to their own
+    module (a valid UTF-8 name hashes as it always did), so a saved index stays in use."""
+    from retrieval.fingerprints import FileStamp, Fingerprint
+
+    stamps = (FileStamp("a.txt", 12, 5, "ab" * 32), FileStamp("sub/é.md", 7, 9, "cd" * 32))
+    digest = Fingerprint("tok=1|passages=5", stamps).digest
+    assert digest == "e0ac02b0bce9a2967a2410635f25c7b4514116dbdc398daf313002c968b3dcf8"

@@ -5,6 +5,7 @@ from pathlib import Path
 from retrieval import passage_store
 from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
+from retrieval.index_cache import CacheStatus
 from retrieval.passage_store import PassageStore, load_corpus_cached
 from retrieval.settings import EngineSettings
 from tests.paths import SEEDS
@@ -53,7 +54,7 @@ def test_large_corpora_load_from_the_store_until_an_article_changes(
 def test_small_corpora_are_parsed_without_saving(tmp_path: Path) -> None:
     copy_seeds(tmp_path, 1)
     corpus, status = load_corpus_cached(tmp_path, version="t")
-    assert status is None
+    assert status is CacheStatus.SMALL and not status.saved
     assert not (tmp_path / ".seedbot-index").exists()
     assert len(corpus.passages) == len(load_corpus(SEEDS).passages)
 
@@ -72,3 +73,13 @@ def test_engine_over_the_store_answers_as_over_parsed_articles(tmp_path: Path, m
         assert [r.excerpt for r in a.results] == [r.excerpt for r in b.results]
     passage = cached.answer("Who is Yuri Ushakov?").results[0].passage
     assert cached.passage(passage.id) == passage
+
+
+def test_passage_ids_are_built_and_parsed_in_one_place() -> None:
+    from retrieval.models import parse_passage_id, passage_id
+
+    assert passage_id("sub/a b.txt", 3, 2) == "sub/a b.txt#p3.2"
+    assert parse_passage_id("sub/a b.txt#p3.2") == ("sub/a b.txt", 3, 2)
+    assert parse_passage_id("odd#p name.txt#p10.1") == ("odd#p name.txt", 10, 1)
+    for forged in ("a.txt", "a.txt#p3", "a.txt#p.1", "#p1.1", "a.txt#p1.x", "a.txt#p١.1", ""):
+        assert parse_passage_id(forged) is None, forged

@@ -43,3 +43,34 @@ def test_terminal_colour_codes_go_whole() -> None:
 
 def test_compatibility_forms_fold() -> None:
     assert tokenize("ﬁnance ＮＡＴＯ") == tokenize("finance NATO")
+
+
+def test_the_control_characters_are_exactly_unicodes_invisible_ones() -> None:
+    """One definition, checked against the Unicode database: Cc but tab and newline, Cf, Cs, Co."""
+    import re
+    import sys
+    import unicodedata
+
+    from retrieval.text import CONTROL_CHARACTERS
+
+    pattern = re.compile(f"[{CONTROL_CHARACTERS}]")
+    stripped = {c for c in range(sys.maxunicode + 1) if pattern.match(chr(c))}
+    wanted = {
+        c
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs", "Co") and chr(c) not in "\t\n"
+    }
+    assert stripped <= wanted  # nothing visible is ever stripped
+    if unicodedata.unidata_version == "14.0.0":  # the ranges are written for Python 3.11's
+        assert stripped == wanted
+
+
+def test_plain_line_is_one_clean_line() -> None:
+    from retrieval.text import plain_line
+
+    assert (
+        plain_line("  who\u200b is\tthe\u00a0mayor?\n\n\x1b[31mnow\u202e ")
+        == "who is the mayor? now"
+    )
+    assert plain_line("\udcff caf\ue000é") == "café"
+    assert plain_line("") == ""

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import index_cache, passage_store
+from retrieval import fingerprints, index_cache, passage_store
 from retrieval.corpus import load_corpus, scan_article_files
 from retrieval.fastbm25 import FastBM25, bulk
-from retrieval.index_cache import CacheStatus, load_or_build, stamp_files
+from retrieval.fingerprints import stamp_files
+from retrieval.index_cache import CacheStatus, load_or_build
 from retrieval.passage_store import PassageStore, StoreRows, load_corpus_cached, parse_store
 from retrieval.tokenize import WORD, tokenize
 from tests.paths import SEEDS
@@ -174,9 +175,11 @@ def test_only_changed_articles_are_parsed_again(
     parsed: list[str] = []
     parse_rows = passage_store.parse_rows
 
-    def counting(folder: Path, relatives: list[str]) -> StoreRows:
+    def counting(
+        folder: Path, relatives: list[str], locations: dict[str, str] | None = None
+    ) -> StoreRows:
         parsed.extend(relatives)
-        return parse_rows(folder, relatives)
+        return parse_rows(folder, relatives, locations)
 
     monkeypatch.setattr(passage_store, "parse_rows", counting)
     _, status = load_corpus_cached(tmp_path, version="t")
@@ -206,7 +209,7 @@ def test_the_index_reuses_the_store_fingerprint(
     assert corpus.stamps == stamp_files(scan_article_files(tmp_path))
     hashed: list[Path] = []
     monkeypatch.setattr(
-        index_cache,
+        fingerprints,
         "file_sha256",
         lambda path: hashed.append(path) or "x",  # type: ignore[func-returns-value]
     )
@@ -281,7 +284,7 @@ def test_cheap_parse_checks_match_what_they_replace() -> None:
     import random
     import re
 
-    from retrieval.corpus import _ends_sentence
+    from retrieval.article_parser import _ends_sentence
     from retrieval.passages import word_count
 
     sentence_end = re.compile(r"[.!?…:;\"”’)\]]$")

@@ -231,9 +231,9 @@ def tokenize_parallel(
             on_progress(len(batch))
         forget_words()
         return merged
-    from retrieval.index_cache import wait_for_background_work
+    from retrieval.fastbm25 import compiled
 
-    wait_for_background_work()  # no thread may run while the pool forks
+    compiled.wait()  # no thread may run while the pool forks
     context = multiprocessing.get_context("fork")
     step = -(-len(texts) // workers)
     slices = [(lo, min(lo + step, len(texts))) for lo in range(0, len(texts), step)]

@@ -27,6 +27,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retrieval.bm25 import okapi_idf
 from retrieval.fastbm25 import compiled
@@ -47,6 +48,25 @@ _ARRAYS: Final = (
 )
 
 Strategy = Literal["auto", "maxscore", "exhaustive", "numpy"]
+
+
+class IndexHeader(BaseModel):
+    """``fastbm25.json``: the sizes every array must have, and the BM25 parameters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: Literal[2]
+    n_docs: int = Field(ge=0)
+    n_terms: int = Field(ge=0)
+    nnz: int = Field(ge=0)
+    n_tokens: int = Field(ge=0)
+    k1: float
+    b: float
+    epsilon: float
+    avgdl: float
+
+
+_VOCABULARY = TypeAdapter(list[str])
 
 
 class FastBM25:
@@ -302,18 +322,18 @@ class FastBM25:
             np.save(path / f"{name}.npy", getattr(self, name), allow_pickle=False)
         tokens = sorted(self.vocab, key=self.vocab.__getitem__)
         (path / "vocab.json").write_text(json.dumps(tokens, ensure_ascii=False), "utf-8")
-        meta = {
-            "format": FORMAT_VERSION,
-            "n_docs": self.n_docs,
-            "n_terms": len(tokens),
-            "nnz": int(self.doc_ids.shape[0]),
-            "n_tokens": int(self.doc_terms.shape[0]),
-            "k1": self.k1,
-            "b": self.b,
-            "epsilon": self.epsilon,
-            "avgdl": self.avgdl,
-        }
-        (path / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
+        header = IndexHeader(
+            format=FORMAT_VERSION,
+            n_docs=self.n_docs,
+            n_terms=len(tokens),
+            nnz=int(self.doc_ids.shape[0]),
+            n_tokens=int(self.doc_terms.shape[0]),
+            k1=self.k1,
+            b=self.b,
+            epsilon=self.epsilon,
+            avgdl=self.avgdl,
+        )
+        (path / META_FILE).write_text(header.model_dump_json(indent=2), "utf-8")
 
     @classmethod
     def load(cls, directory: str | Path, mmap: bool = True) -> FastBM25:
@@ -322,16 +342,14 @@ class FastBM25:
         Raises ``ValueError`` (or ``OSError``) when the files are not a consistent index.
         """
         path = Path(directory)
-        meta = json.loads((path / META_FILE).read_text("utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported index format {meta.get('format')!r} in {path}")
+        meta = IndexHeader.model_validate_json((path / META_FILE).read_bytes())  # or ValueError
         mode: Any = "r" if mmap else None
         # Plain arrays over the mapped files: np.memmap's indexing runs Python code per lookup.
         arrays = {
             name: np.asarray(np.load(path / f"{name}.npy", mmap_mode=mode)) for name in _ARRAYS
         }
-        tokens = json.loads((path / "vocab.json").read_text("utf-8"))
-        n_terms, nnz, n_docs = meta["n_terms"], meta["nnz"], meta["n_docs"]
+        tokens = _VOCABULARY.validate_json((path / "vocab.json").read_bytes())
+        n_terms, nnz, n_docs = meta.n_terms, meta.nnz, meta.n_docs
         expected = {
             "indptr": ((n_terms + 1,), np.int64),
             "doc_ids": ((nnz,), np.int32),
@@ -339,7 +357,7 @@ class FastBM25:
             "doc_len": ((n_docs,), np.int32),
             "term_idf": ((n_terms,), np.float64),
             "term_max": ((n_terms,), np.float32),
-            "doc_terms": ((meta["n_tokens"],), np.int32),
+            "doc_terms": ((meta.n_tokens,), np.int32),
             "doc_offsets": ((n_docs + 1,), np.int64),
         }
         for name, (shape, dtype) in expected.items():
@@ -351,10 +369,10 @@ class FastBM25:
         index = cls(
             vocab,
             arrays,
-            k1=float(meta["k1"]),
-            b=float(meta["b"]),
-            epsilon=float(meta["epsilon"]),
-            avgdl=float(meta["avgdl"]),
+            k1=meta.k1,
+            b=meta.b,
+            epsilon=meta.epsilon,
+            avgdl=meta.avgdl,
         )
         index._term_list = tokens
         return index

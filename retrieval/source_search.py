@@ -1,0 +1,88 @@
+"""Find articles by what a person remembers of them: title, author, outlet, file, first words.
+
+For ``/source`` and its autocomplete. A match on the whole of a field comes first, then
+a field that starts with the text, then one with a word that starts with it, then the
+text anywhere, then a near miss (a typo: rapidfuzz's partial ratio). Within a kind, the
+name fields (title, derived title) beat the people (author, outlet), then the file name,
+then the first words; then the corpus order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import IntEnum
+from functools import lru_cache
+from typing import Final
+
+from rapidfuzz import fuzz
+
+from retrieval.models import Source
+from retrieval.titles import title_key
+
+FUZZY_MIN_CHARS: Final = 4  # shorter text matches too much by accident
+FUZZY_MIN_SCORE: Final = 85.0  # rapidfuzz partial_ratio, 0-100
+
+
+class MatchKind(IntEnum):
+    """How a field matched: the lower, the better."""
+
+    EXACT = 0
+    PREFIX = 1
+    WORD_PREFIX = 2
+    SUBSTRING = 3
+    FUZZY = 4
+
+
+def _fields(source: Source) -> Iterable[tuple[int, str]]:
+    """(rank of the field, its text) for each field a person may search by."""
+    for rank, value in (
+        (0, source.title),
+        (0, source.derived_title),
+        (1, source.author),
+        (1, source.outlet),
+        (2, source.file),
+        (3, source.lead),
+    ):
+        if value:
+            yield rank, value
+
+
+@lru_cache(maxsize=65_536)
+def _key(value: str) -> str:
+    """``title_key`` of a field, kept: autocomplete searches the same fields at every key."""
+    return title_key(value)
+
+
+def _match(needle: str, key: str) -> tuple[MatchKind, float] | None:
+    if key == needle:
+        return MatchKind.EXACT, 0.0
+    if key.startswith(needle):
+        return MatchKind.PREFIX, 0.0
+    if f" {needle}" in f" {key}":
+        return MatchKind.WORD_PREFIX, 0.0
+    if needle in key:
+        return MatchKind.SUBSTRING, 0.0
+    if len(needle) >= FUZZY_MIN_CHARS:
+        score = fuzz.partial_ratio(needle, key)
+        if score >= FUZZY_MIN_SCORE:
+            return MatchKind.FUZZY, -score
+    return None
+
+
+def find_sources(sources: Sequence[Source], text: str, limit: int = 25) -> list[Source]:
+    """The sources that match ``text``, best first (all of them, in order, for empty text)."""
+    needle = title_key(text)
+    if not needle:
+        return list(sources[: max(limit, 0)])
+    ranked: list[tuple[MatchKind, int, float, int]] = []
+    for index, source in enumerate(sources):
+        best: tuple[MatchKind, int, float, int] | None = None
+        for rank, value in _fields(source):
+            found = _match(needle, _key(value))
+            if found is not None:
+                candidate = (found[0], rank, found[1], index)
+                best = candidate if best is None else min(best, candidate)
+        if best is not None:
+            ranked.append(best)
+    ranked.sort()
+    return [sources[index] for *_, index in ranked[: max(limit, 0)]]
