@@ -79,28 +79,42 @@ class Database(ABC):
     def _run(self, sql: str, params: Sequence[object]) -> tuple[list[tuple[Any, ...]], int]:
         query = self.dialect.query(sql)
         with self._lock:
-            conn = self._ensure_open()
-            try:
-                cursor = conn.execute(query, tuple(params))
-                rows = cursor.fetchall() if cursor.description else []
-                changed = cursor.rowcount
-            except Exception as error:
-                if self._is_constraint(error):
-                    raise ConstraintViolated(str(error)) from error
-                if not self._is_unavailable(error):
-                    raise
-                self.incidents.failed(sql.split(None, 1)[0].lower(), error)
-                if not self._usable(conn):
-                    self._drop()
-                raise StoreUnavailable(f"{self.description}: {error}") from error
-            self.incidents.recovered()
-            return rows, changed
+            for attempt in (1, 2):
+                conn = self._ensure_open()
+                try:
+                    cursor = conn.execute(query, tuple(params))
+                    rows = cursor.fetchall() if cursor.description else []
+                    changed = cursor.rowcount
+                except Exception as error:
+                    if self._is_constraint(error):
+                        raise ConstraintViolated(str(error)) from error
+                    if not self._is_unavailable(error):
+                        raise
+                    lost = not self._usable(conn)
+                    if lost:
+                        self._drop()
+                    if lost and attempt == 1 and not self.incidents.failures:
+                        # A server restart or an idle timeout: one new connection, at once.
+                        # Every write here is idempotent or harmless to repeat.
+                        logger.warning(
+                            "%s: connection lost (%s); reconnecting", self.description, error
+                        )
+                        continue
+                    self.incidents.failed(sql.split(None, 1)[0].lower(), error)
+                    raise StoreUnavailable(f"{self.description}: {error}") from error
+                self.incidents.recovered()
+                return rows, changed
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _ensure_open(self) -> Any:
         if self._closed:
             raise StoreUnavailable(f"{self.description} is closed")
         if self._conn is not None and not self._usable(self._conn):
-            logger.warning("%s was deleted or replaced while open: reopening it", self.description)
+            logger.warning(
+                "%s: the connection no longer reaches it (file deleted or replaced, or the "
+                "server closed it): reopening",
+                self.description,
+            )
             self._drop()
         if self._conn is None:
             if time.monotonic() < self._next_attempt:
