@@ -1,8 +1,8 @@
 """The operator's report (``seedbot stats``, later ``/stats``): what was asked, what was not
 answered, and which answers did not help, as plain data with a text and a JSON rendering.
 
-Nearly identical declined questions ("who is dmitriev", "Who is Dmitriev??") are counted as
-one group (rapidfuzz's ``token_set_ratio``), so the list shows what is missing from the
+Nearly identical declined questions ("Who is Dmitriev??", "who is kirill dmitriev") are counted
+as one group (rapidfuzz's ``token_set_ratio``), so the list shows what is missing from the
 articles rather than how people type. User ids are never part of the report.
 """
 
@@ -21,6 +21,10 @@ from bot.store.reports import VoteRow, declined_questions, question_counts, vote
 from retrieval.text import fold
 
 SAME_QUESTION = 85  # token_set_ratio from which two declined questions count as one
+# ... provided their words overlap this much in all (token_sort_ratio): token_set_ratio
+# alone scores a question that is a subset of another 100, so "who?" would swallow every
+# "who ..." question.
+SAME_WORDS = 60
 TOP = 10  # groups and answers listed
 REASONS_SHOWN = 5
 _PUNCTUATION = re.compile(r"[^\w\s]+")
@@ -86,7 +90,10 @@ def group_questions(questions: list[str], threshold: int = SAME_QUESTION) -> lis
     groups: list[list[str]] = []
     for key in sorted(counts, key=lambda k: (-counts[k], k)):
         for group in groups:
-            if fuzz.token_set_ratio(key, group[0]) >= threshold:
+            if (
+                fuzz.token_set_ratio(key, group[0]) >= threshold
+                and fuzz.token_sort_ratio(key, group[0]) >= SAME_WORDS
+            ):
                 group.append(key)
                 break
         else:

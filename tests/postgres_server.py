@@ -61,7 +61,6 @@ def local_postgres() -> Iterator[str]:
     data = root / "data"
     if prefix:
         shutil.chown(root, "postgres")
-    port = free_port()
     try:
         subprocess.run(
             [*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"],
@@ -70,17 +69,13 @@ def local_postgres() -> Iterator[str]:
             check=True,
             timeout=60,
         )
-        options = f"-h 127.0.0.1 -p {port} -k {root} -F"
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-o", options, "-w", "start"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            check=True,
-            timeout=60,
-        )
+        port = _start(prefix, pg_ctl, data, root)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         shutil.rmtree(root, ignore_errors=True)
-        raise NoPostgres(f"could not start a local PostgreSQL server: {exc}") from exc
+        detail = getattr(exc, "stderr", b"") or b""
+        raise NoPostgres(
+            f"could not start a local PostgreSQL server: {exc} {detail.decode(errors='replace')}"
+        ) from exc
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -92,6 +87,39 @@ def local_postgres() -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _start(prefix: list[str], pg_ctl: str, data: Path, root: Path) -> int:
+    """Start the server on a free port; a port taken meanwhile (other tests run on this
+    machine too) gets another try."""
+    for attempt in range(3):
+        port = free_port()
+        options = f"-h 127.0.0.1 -p {port} -k {root} -F"
+        try:
+            subprocess.run(
+                [
+                    *prefix,
+                    pg_ctl,
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(root / "log"),
+                    "-w",
+                    "start",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                check=True,
+                timeout=60,
+            )
+        except subprocess.CalledProcessError:
+            if attempt == 2:
+                raise
+            continue
+        return port
+    raise AssertionError("unreachable")
 
 
 def drop_store_tables(url: str) -> None:
