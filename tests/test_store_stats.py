@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def test_stats_count_what_was_sent(store_target: str) -> None:
 
 def test_the_question_log_never_holds_a_user_id(tmp_path: Path) -> None:
     store = Store(open_database(str(tmp_path / "s.sqlite3")))
-    assert not any("user" in column for column in columns(store.db._conn, "questions"))
+    raw = sqlite3.connect(tmp_path / "s.sqlite3")
+    assert not any("user" in column for column in columns(raw, "questions"))
+    raw.close()
     store.record_question(GUILD, 20, "Who\x00 is\nhe?", answered=True)
     assert store.db.execute("SELECT question FROM questions") == [("Who is he?",)]
     report = build_report(store)
@@ -87,29 +90,62 @@ def test_the_question_log_never_holds_a_user_id(tmp_path: Path) -> None:
 
 
 def test_questions_older_than_the_retention_are_purged(store_target: str) -> None:
-    store = Store(open_database(store_target), retention=timedelta(days=30))
-    old_moment = now() - timedelta(days=31)
-    store._questions.record(GUILD, 20, "An old question?", False, "not_in_articles", at=old_moment)
-    store._votes.save_answer(answer(5, "An old unvoted answer?", ("a.txt#p1.1",)), at=old_moment)
-    store._votes.save_answer(answer(6, "An old voted answer?", ("a.txt#p2.1",)), at=old_moment)
-    store.save_vote(answer(6, "", ()).id, 1, helpful=True)
-    store.record_question(GUILD, 20, "A new question?", True)
+    moment = [now() - timedelta(days=31)]
+    store = Store(
+        open_database(store_target), retention=timedelta(days=30), clock=lambda: moment[0]
+    )
+    store.record_question(GUILD, 20, "An old question?", False, "not_in_articles")
+    unvoted, voted = (
+        answer(5, "An old unvoted answer?", ("a.txt#p1.1",)),
+        answer(6, "Voted?", ("a.txt#p2.1",)),
+    )
+    store.save_answer(unvoted)
+    store.save_answer(voted)
+    store.save_vote(voted.id, 1, helpful=True)
+    moment[0] = now()
     purged = store.purge()
     assert (purged.questions, purged.answers) == (1, 1)
+    store.record_question(GUILD, 20, "A new question?", True)
     assert [row[0] for row in store.db.execute("SELECT question FROM questions")] == [
         "A new question?"
     ]
-    assert store.get_answer(answer(5, "", ()).id) is None
-    assert store.get_answer(answer(6, "", ()).id) is not None  # its vote keeps it
+    assert store.get_answer(unvoted.id) is None
+    assert store.get_answer(voted.id) == voted  # its vote keeps it
+    assert build_report(store, days=60).asked == 1
     store.close()
-    reopened = Store(open_database(store_target))
-    reopened._questions.record(GUILD, 20, "Another old one?", False, None, at=old_moment)
-    reopened.close()
+
+    moment[0] = now() - timedelta(days=40)
+    old = Store(open_database(store_target), clock=lambda: moment[0])
+    old.record_question(GUILD, 20, "Another old one?", False, None)
+    old.close()
+    assert (
+        len(
+            Store(open_database(store_target), clock=lambda: moment[0]).db.execute(
+                "SELECT question FROM questions"
+            )
+        )
+        == 2
+    )
     again = Store(open_database(store_target))  # opening purges
     assert [row[0] for row in again.db.execute("SELECT question FROM questions")] == [
         "A new question?"
     ]
     again.close()
+
+
+def test_a_running_bot_purges_as_questions_come_in(tmp_path: Path) -> None:
+    moment = [now()]
+    store = Store(open_database(str(tmp_path / "s.sqlite3")), clock=lambda: moment[0])
+    store.record_question(GUILD, 20, "Asked on day one?", False)
+    moment[0] += timedelta(minutes=30)
+    store.record_question(GUILD, 20, "Asked half an hour later?", False)
+    moment[0] += timedelta(days=30, minutes=15)  # the first is past 30 days, the second not
+    store.record_question(GUILD, 20, "Asked a month later?", True)
+    assert [row[0] for row in store.db.execute("SELECT question FROM questions")] == [
+        "Asked half an hour later?",
+        "Asked a month later?",
+    ]
+    store.close()
 
 
 def test_nearly_the_same_questions_are_one_group() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,8 +42,10 @@ class Store:
         *,
         retention: timedelta = timedelta(days=30),
         settings_cache_seconds: float = 2.0,
+        clock: Callable[[], datetime] = now,
     ) -> None:
         self.db = db
+        self._clock = clock  # the time records are stamped with (the tests move it back)
         self.retention = retention
         self.settings = SettingsStore(
             db, defaults or Defaults(), cache_seconds=settings_cache_seconds
@@ -52,20 +54,20 @@ class Store:
         self._questions = QuestionLog(db)
         self._last_purge: datetime | None = None
         self._purge_lock = threading.Lock()
-        self._purge_if_due(now())
+        self._purge_if_due(clock())
 
     # Answers and votes (bot/store/votes.py says how a repeated id and an outage are handled).
     def save_answer(self, record: AnswerRecord) -> AnswerSaved:
-        return self._votes.save_answer(record)
+        return self._votes.save_answer(record, at=self._clock())
 
     def get_answer(self, answer_id: str) -> AnswerRecord | None:
         return self._votes.get_answer(answer_id)
 
     def save_vote(self, answer_id: str, user_id: int, helpful: bool) -> VoteSaved:
-        return self._votes.save_vote(answer_id, user_id, helpful)
+        return self._votes.save_vote(answer_id, user_id, helpful, at=self._clock())
 
     def save_vote_reason(self, answer_id: str, user_id: int, reason: str) -> VoteSaved:
-        return self._votes.save_vote_reason(answer_id, user_id, reason)
+        return self._votes.save_vote_reason(answer_id, user_id, reason, at=self._clock())
 
     def votes(self) -> Iterator[Vote]:
         return self._votes.votes()
@@ -84,7 +86,7 @@ class Store:
         reason: str | None = None,
     ) -> bool:
         """Log a question for the stats; False (never an exception) if it could not be."""
-        moment = now()
+        moment = self._clock()
         recorded = self._questions.record(
             guild_id, channel_id, question, answered, reason, at=moment
         )
@@ -95,7 +97,7 @@ class Store:
     def purge(self, older_than: timedelta | None = None) -> Purged:
         """Forget the questions, and the answer records nobody voted on, older than
         ``older_than`` (the retention period by default). Raises ``StoreUnavailable``."""
-        before = now() - (self.retention if older_than is None else older_than)
+        before = self._clock() - (self.retention if older_than is None else older_than)
         purged = Purged(
             questions=self._questions.purge(before), answers=self._votes.purge_unvoted(before)
         )
