@@ -139,7 +139,7 @@ def test_a_running_bot_purges_as_questions_come_in(tmp_path: Path) -> None:
     store.record_question(GUILD, 20, "Asked on day one?", False)
     moment[0] += timedelta(minutes=30)
     store.record_question(GUILD, 20, "Asked half an hour later?", False)
-    moment[0] += timedelta(days=30, minutes=15)  # the first is past 30 days, the second not
+    moment[0] += timedelta(days=30, minutes=-15)  # the first is past 30 days, the second not
     store.record_question(GUILD, 20, "Asked a month later?", True)
     assert [row[0] for row in store.db.execute("SELECT question FROM questions")] == [
         "Asked half an hour later?",
