@@ -43,6 +43,7 @@ class Database(ABC):
         self._lock = threading.RLock()
         self._conn: Any = None
         self._next_attempt = 0.0
+        self._open_error = ""  # why the last attempt to open failed, for the next refusal
         self._closed = False
         self.incidents = IncidentLog(logger, description)
         with self._lock, contextlib.suppress(StoreUnavailable):  # logged; later calls retry
@@ -118,7 +119,7 @@ class Database(ABC):
             self._drop()
         if self._conn is None:
             if time.monotonic() < self._next_attempt:
-                raise StoreUnavailable(f"{self.description} is unavailable (retrying shortly)")
+                raise StoreUnavailable(f"{self.description} is unavailable: {self._open_error}")
             try:
                 conn = self._connect()
                 try:
@@ -130,6 +131,7 @@ class Database(ABC):
                 if not self._is_unavailable(error):
                     raise
                 self._next_attempt = time.monotonic() + RECONNECT_INTERVAL
+                self._open_error = str(error)
                 self.incidents.failed("open", error)
                 raise StoreUnavailable(f"{self.description}: {error}") from error
             self._conn = conn
