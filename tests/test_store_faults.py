@@ -189,3 +189,31 @@ def test_kill_9_right_after_a_vote_loses_nothing(tmp_path: Path) -> None:
     run = kill_while_voting(tmp_path / "votes.sqlite3", rounds=6, votes_per_round=60)
     assert run.acknowledged >= 100  # enough votes were told "recorded" for this to mean something
     assert (run.lost, run.wrong) == (0, 0)
+
+
+def test_two_processes_voting_on_one_file_record_every_vote(tmp_path: Path) -> None:
+    """Two shards sharing one SQLite file: each waits for the other's lock, none is refused."""
+    path = tmp_path / "votes.sqlite3"
+    clickers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.vote_clicker",
+                str(path),
+                f"{n:012x}",
+                str(n * 1000),
+                "200",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        for n in (1, 2)
+    ]
+    printed = [clicker.communicate(timeout=120)[0].split() for clicker in clickers]
+    assert [lines[0] for lines in printed] == ["ready", "ready"]
+    assert [len(lines) - 1 for lines in printed] == [200, 200]  # every vote RECORDED
+    store = Store(SqliteDatabase(path))
+    assert len(list(store.votes())) == 400
+    store.close()
