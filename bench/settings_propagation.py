@@ -5,8 +5,8 @@
 A reader process polls ``SettingsStore.for_guild(...).is_qa_channel(...)`` every 5 ms
 while this process adds a new Q&A channel every 0.5 s-2.5 s; the lag is the time from the
 write's commit to the reader's first sight of it (one machine, one clock). Runs once with the
-cache the bot uses and once with no cache (the database's own visibility, which PostgreSQL
-LISTEN/NOTIFY could at best match). Without ``--postgres`` a throw-away local server is
+cache the bot uses (on PostgreSQL a change is also announced with NOTIFY, which empties the
+other processes' cache entry) and once with no cache (the database's own visibility). Without ``--postgres`` a throw-away local server is
 started if the binaries are there. Also prints what one uncached read costs.
 """
 
@@ -73,6 +73,7 @@ def measure(target: str, cache: float, changes: int, guild: int) -> list[float]:
     finally:
         child.kill()
         child.wait()
+        writer.close()
     return lags
 
 
@@ -81,7 +82,9 @@ def read_cost(target: str) -> float:
     started = time.perf_counter()
     for _ in range(500):
         settings.for_guild(1)
-    return (time.perf_counter() - started) / 500
+    took = (time.perf_counter() - started) / 500
+    settings.close()
+    return took
 
 
 def report(name: str, target: str, cache: float, changes: int) -> None:

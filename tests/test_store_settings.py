@@ -102,7 +102,10 @@ def test_forgetting_a_channel_or_a_server_leaves_nothing(store_target: str) -> N
     store.close()
 
 
-def test_another_process_sees_a_change_within_the_cache_period(store_target: str) -> None:
+def test_another_process_sees_a_change_within_the_cache_period(tmp_path: Path) -> None:
+    """SQLite has no notifications: the cache's expiry bounds the delay (PostgreSQL's
+    announcement is tested in test_bot_feedback_postgres.py)."""
+    store_target = str(tmp_path / "shared.sqlite3")
     clock = [0.0]
     changer = store_for(store_target)
     reader = SettingsStore(

@@ -13,8 +13,8 @@ import logging
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from bot.store.dialect import Dialect
 from bot.store.incidents import IncidentLog
@@ -23,6 +23,10 @@ from bot.store.schema import create_schema
 logger = logging.getLogger("seedbot.store")
 
 RECONNECT_INTERVAL = 1.0  # seconds between attempts to reopen a database that is down
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
 
 
 class StoreUnavailable(RuntimeError):
@@ -67,6 +71,16 @@ class Database(ABC):
     def _usable(self, conn: Any) -> bool:
         """Whether an open connection still reaches the database the store names."""
         return True
+
+    # Telling the other processes that a server's settings changed (PostgreSQL only).
+    def announce_change(self, guild_id: int) -> None:
+        """Tell the other processes' ``listen_for_changes`` (nothing to do without them)."""
+        return None
+
+    def listen_for_changes(self, changed: Callable[[int | None], None]) -> Closeable | None:
+        """Call ``changed(guild_id)`` when another process announces a change (``None``:
+        changes may have been missed); None when this database cannot notify."""
+        return None
 
     # Running statements.
     def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:

@@ -5,12 +5,14 @@ channel that has its own values (``channel_settings``); NULL means "the default"
 environment (``bot/config.py``) gives. Every process reads them through a cache of a few
 seconds (``SEEDBOT_SETTINGS_CACHE_SECONDS``): a change made here is seen here at once and by
 the other processes (shards) within that time, whichever database is used, at the cost of
-one primary-key query per active server per period. A read never fails an answer: while the
+one primary-key query per active server per period. On PostgreSQL a change is also
+announced (NOTIFY), and the other processes drop it from their cache within milliseconds. A read never fails an answer: while the
 database is down the last known values (or the defaults) are used.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -147,6 +149,11 @@ class SettingsStore:
         )
         self._last_known: dict[int, GuildSettings] = {}  # served while the database is down
         self._lock = threading.Lock()
+        self._listener = db.listen_for_changes(self._changed_elsewhere)
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
 
     def for_guild(self, guild_id: int | None) -> GuildSettings:
         """The server's effective settings, at most ``cache_seconds`` old; never raises."""
@@ -213,16 +220,31 @@ class SettingsStore:
         self._db.write("DELETE FROM channel_settings WHERE guild_id = ?", (guild_id,))
         self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
         self._invalidate(guild_id)
+        self._announce(guild_id)
 
     def forget_channel(self, guild_id: int | None, channel_id: int) -> None:
         """The channel was deleted: its values go (a new channel never gets its id)."""
         self._db.write("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
         if guild_id is not None:
             self._invalidate(guild_id)
+            self._announce(guild_id)
 
     def _reload(self, guild_id: int) -> GuildSettings:
         self._invalidate(guild_id)
+        self._announce(guild_id)
         return self.for_guild(guild_id)
+
+    def _announce(self, guild_id: int) -> None:
+        # Saved but not announced: the others see it when their cache expires.
+        with contextlib.suppress(StoreUnavailable):
+            self._db.announce_change(guild_id)
+
+    def _changed_elsewhere(self, guild_id: int | None) -> None:
+        with self._lock:
+            if guild_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(guild_id, None)
 
     def _invalidate(self, guild_id: int) -> None:
         with self._lock:

@@ -119,4 +119,5 @@ class Store:
             self.purge()
 
     def close(self) -> None:
+        self.settings.close()
         self.db.close()
