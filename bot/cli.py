@@ -319,9 +319,9 @@ def _answerer(engine: Engine, args: argparse.Namespace) -> Callable[[str], Answe
     """``engine.answer`` with the command's options: the number of quotes, the article."""
     if args.article is None:
         return lambda question: engine.answer(question, top_k=args.top)
+    source = find_article(engine, args.article)
     if "article" not in inspect.signature(engine.answer).parameters:
         raise UsageError("this version of the engine cannot answer from one article yet")
-    source = find_article(engine, args.article)
     options = {"top_k": args.top, "article": source.file}
     return lambda question: engine.answer(question, **options)  # type: ignore[arg-type]
 
@@ -467,7 +467,7 @@ def with_progress(
         return answer, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc="questions", unit="q", file=stream, leave=False)
+    bar = tqdm(total=total, desc="questions", unit="q", file=stream)
 
     def answer_and_count(question: str) -> Answer:
         try:
@@ -534,7 +534,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     report_problems(corpus)
     check_not_empty(corpus)
     engine_settings = replace(settings.engine_settings(), engine="fast", save_index=True)
-    engine = Engine(corpus, engine_settings, progress=True, workers=workers)
+    engine = Engine(corpus, engine_settings, progress=sys.stderr.isatty(), workers=workers)
     where = printable(str(folder / CACHE_DIRNAME))
     status = str(getattr(engine.index_status, "value", engine.index_status))
     summary = (
@@ -552,8 +552,12 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             "and run `seedbot index` again; until then every start builds the index anew."
         )
         return 1
-    passages = passages_status or "read from the files at each start (small corpus)"
-    print(f"{summary} ({where}; passages {passages}).")
+    passages = (
+        f"passages {passages_status}"
+        if passages_status
+        else "a small corpus: its passages are read from the files at each start"
+    )
+    print(f"{summary}, saved in {where} ({passages}).")
     return 0
 
 
