@@ -9,7 +9,6 @@ skipped file, an index that cannot be saved) is a plain ``seedbot: ...`` line.
 from __future__ import annotations
 
 import argparse
-import inspect
 import io
 import logging
 import os
@@ -319,6 +318,8 @@ def _answerer(engine: Engine, args: argparse.Namespace) -> Callable[[str], Answe
     """``engine.answer`` with the command's options: the number of quotes, the article."""
     if args.article is None:
         return lambda question: engine.answer(question, top_k=args.top)
+    import inspect
+
     source = find_article(engine, args.article)
     if "article" not in inspect.signature(engine.answer).parameters:
         raise UsageError("this version of the engine cannot answer from one article yet")

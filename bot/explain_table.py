@@ -31,6 +31,11 @@ class Reason(Enum):
     SAME_MEANING = "the top passage says the same in other words (closeness in meaning)"
     UNKNOWN_NAME_COVERED = "a name the articles never use, but enough of the question is covered"
     COVERED = "enough of the question's words are in the top passage"
+    FIRST_RANKING = (
+        "another of the first ranking's best passages covers enough of the question or comes "
+        "close in meaning (the rule judges those, before the cross-encoder reorders them); "
+        "the cross-encoder then put this one first"
+    )
     MODEL_UPHELD = "few of the question's words are covered, but the cross-encoder reads the passage as an answer"
     MODEL_DOUBTS = "few of the question's words are covered and the cross-encoder does not read any passage as an answer"
     MODEL_UNRELATED = "the cross-encoder reads every shortlisted passage as unrelated"
@@ -145,6 +150,9 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
             return Reason.MODEL_UPHELD
         if meaning and similarity is not None and similarity >= meaning["min_similarity"]:
             return Reason.SAME_MEANING
+        floor = why.get("min_coverage_unknown_name" if unknown else "min_coverage", 0.0)
+        if coverage < floor:
+            return Reason.FIRST_RANKING
         return Reason.UNKNOWN_NAME_COVERED if unknown else Reason.COVERED
     if verdict is Verdict.DOUBTFUL:
         return Reason.MODEL_DOUBTS

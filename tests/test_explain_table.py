@@ -55,6 +55,18 @@ def test_low_coverage_answered_for_its_meaning_says_so() -> None:
     assert "because: the top passage says the same in other words" in table
 
 
+def test_low_coverage_answered_for_another_passage_of_the_first_ranking() -> None:
+    # "Will the US start sending the weapons again?": the rule saw a passage covering enough,
+    # the cross-encoder then put one covering 0.112 first; the table must not claim coverage.
+    why = _why("answer", coverage=0.112, similarity=0.403, logit=-0.296)
+    assert reason(_answer(True, why), SETTINGS) is Reason.FIRST_RANKING
+    assert "because: another of the first ranking's" in render_explanation(
+        _answer(True, why), SETTINGS
+    )
+    covered = _why("answer", coverage=0.4, similarity=0.403, logit=1.0)
+    assert reason(_answer(True, covered), SETTINGS) is Reason.COVERED
+
+
 def test_doubtful_question_upheld_or_refused_by_the_cross_encoder() -> None:
     upheld = _answer(True, _why("doubtful", coverage=0.2, similarity=0.4, logit=1.5))
     assert reason(upheld, SETTINGS) is Reason.MODEL_UPHELD
