@@ -367,7 +367,8 @@ def test_eval_progress_bar_moves_on_a_terminal_only(seed_engine: Engine) -> None
     assert pipe.getvalue() == ""
 
 
-def test_eval_through_a_pipe_prints_the_report_and_no_bar(tmp_path: Path) -> None:
+def _two_questions(tmp_path: Path) -> Path:
+    """A labelled file of one answerable and one unanswerable question."""
     questions = tmp_path / "q.jsonl"
     rows = [
         {
@@ -386,10 +387,60 @@ def test_eval_through_a_pipe_prints_the_report_and_no_bar(tmp_path: Path) -> Non
         },
     ]
     questions.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return questions
+
+
+def test_eval_through_a_pipe_prints_the_report_and_no_bar(tmp_path: Path) -> None:
+    questions = _two_questions(tmp_path)
     done = run_cli("eval", str(questions))
     assert done.returncode == 0, done.stderr
     assert "hit@1" in done.stdout
     assert "%|" not in done.stderr and "questions" not in done.stderr
+
+
+def test_eval_on_a_terminal_shows_the_bar(tmp_path: Path) -> None:
+    """The real command with its stderr on a pseudo-terminal, as a person runs it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    questions = _two_questions(tmp_path)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # as a window has
+    seen: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "eval", str(questions)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+            env=_CLEAN_ENV | {"SEEDBOT_CORPUS_DIR": str(SEEDS)},
+        )
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    assert done.returncode == 0
+    assert b"hit@1" in done.stdout
+    shown = b"".join(seen).decode("utf-8", "replace")
+    assert "questions: 100%" in shown and "2/2" in shown
 
 
 # -- --explain ------------------------------------------------------------------------------
