@@ -1,31 +1,35 @@
 """The ``seedbot`` command: ask from a terminal, as JSON, chat, list sources, run the bot.
 
 Everything here works with no Discord token, so anyone can try the answers on a
-fresh machine and measure them.
+fresh machine and measure them. Terminal commands print no log records unless
+``--log-level`` or ``SEEDBOT_LOG_LEVEL`` asks for them; what a user must know (a
+skipped file, an index that cannot be saved) is a plain ``seedbot: ...`` line.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.terminal import render_answer, render_sources
-from retrieval.corpus import Corpus, describe_ignored, ignored_files
-from retrieval.engine import INDEX_VERSION, Engine
+from bot.config import MAX_QUOTES, MIN_QUOTES, Settings
+from bot.json_lines import dumps, json_line
+from bot.terminal import BOLD, RESET, printable, render_answer, render_sources
 from retrieval.follow_up import asks_for_more, with_context
-from retrieval.models import Answer
-from retrieval.passage_store import load_corpus_cached
+from retrieval.models import Answer, Source
+
+if TYPE_CHECKING:  # the engine's imports load only for the commands that answer
+    from retrieval.corpus import Corpus
+    from retrieval.engine import Engine
 
 log = logging.getLogger("seedbot")
 
@@ -36,6 +40,13 @@ with the question before it. Commands:
   help      this text
   quit      leave (Ctrl-D works too)"""
 
+QUOTES_RANGE = f"a whole number from {MIN_QUOTES} to {MAX_QUOTES}"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class UsageError(Exception):
+    """A mistake the user can fix: printed as one ``seedbot:`` line, exit code 2."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
@@ -43,27 +54,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"seedbot: invalid configuration: {_first_error(error)}", file=sys.stderr)
+        print(f"seedbot: {_config_error(error)}", file=sys.stderr)
         return 2
     corpus = getattr(args, "corpus", None)
     if corpus is not None:
         settings = settings.model_copy(update={"corpus_dir": corpus})
-    logging.basicConfig(
-        level=getattr(
-            logging,
-            str(getattr(args, "log_level", None) or settings.log_level).upper(),
-            logging.INFO,
-        ),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
+        _set_up_logging(args, settings, for_terminal=not _runs_discord(handler, settings))
+        if getattr(args, "json", False):
+            _utf8_output(sys.stdout)
         return handler(args, settings)
+    except UsageError as error:
+        print(f"seedbot: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _runs_discord(handler: Callable[[argparse.Namespace, Settings], int], s: Settings) -> bool:
+    return handler is cmd_run or (handler is cmd_start and bool(s.discord_token))
+
+
+def _set_up_logging(args: argparse.Namespace, settings: Settings, *, for_terminal: bool) -> None:
+    """Log records for the bot and for whoever asks; plain warning lines for everyone else."""
+    asked = getattr(args, "log_level", None) or (
+        settings.log_level if "log_level" in settings.model_fields_set else None
+    )
+    if asked is not None and str(asked).upper() not in LOG_LEVELS:
+        raise UsageError(f"the log level must be one of {', '.join(LOG_LEVELS)}, not {asked!r}")
+    if asked is None and for_terminal:
+        plain = logging.StreamHandler(sys.stderr)
+        plain.setFormatter(logging.Formatter("seedbot: %(message)s"))
+        logging.basicConfig(level=logging.WARNING, handlers=[plain])
+        return
+    logging.basicConfig(
+        level=str(asked or settings.log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _utf8_output(stream: TextIO) -> None:
+    """JSON is UTF-8 whatever the locale says; a character that cannot be written is escaped."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def quote_count(text: str) -> int:
+    """``--top``'s type: the same range as SEEDBOT_TOP_K and ``/ask results:``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not MIN_QUOTES <= value <= MAX_QUOTES:
+        raise argparse.ArgumentTypeError(
+            f"the number of quotes must be {QUOTES_RANGE}, not {text!r}"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,7 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder of articles (default: SEEDBOT_CORPUS_DIR or ./seeds)",
     )
-    common.add_argument("--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING ...")
+    common.add_argument(
+        "--log-level",
+        default=argparse.SUPPRESS,
+        metavar="LEVEL",
+        help="show log records from LEVEL up: DEBUG, INFO, WARNING ... (default: none in the "
+        "terminal commands, INFO for the bot)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="seedbot",
@@ -100,10 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument(
-        "--top", type=int, default=None, metavar="N", help="how many quotes (default 3)"
+        "--top",
+        type=quote_count,
+        default=None,
+        metavar="N",
+        help=f"how many quotes, {MIN_QUOTES}-{MAX_QUOTES} (default: SEEDBOT_TOP_K or 3)",
     )
     ask.add_argument(
-        "--explain", action="store_true", help="show the query terms and why the top passage won"
+        "--explain",
+        action="store_true",
+        help="show how the question was read, each signal against its threshold, and the verdict",
+    )
+    ask.add_argument(
+        "--article",
+        metavar="NAME",
+        default=None,
+        help="answer from one article only, named by its file name or title (see `seedbot sources`)",
     )
     ask.set_defaults(handler=cmd_ask)
 
@@ -161,20 +229,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_corpus_folder(folder: Path) -> None:
+    """Fail in words before loading: a folder that is missing, not a folder, or unreadable."""
+    where = printable(str(folder))
+    fix = "pass --corpus DIR or set SEEDBOT_CORPUS_DIR to a folder of .txt, .md or .html articles"
+    if not folder.exists():
+        raise UsageError(f"the corpus folder {where} does not exist: {fix}")
+    if not folder.is_dir():
+        raise UsageError(f"{where} is not a folder: {fix}")
+    try:
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(
+            f"cannot read the corpus folder {where} ({reason}): let this user read it, or {fix}"
+        ) from error
+
+
+def check_not_empty(corpus: Corpus) -> None:
+    """A folder with no article in it is an error, said as one line."""
+    if corpus.sources:
+        return
+    where = printable(str(corpus.folder))
+    if corpus.problems:
+        raise UsageError(f"no article in {where} could be read (see the lines above)")
+    raise UsageError(f"{where} holds no articles: add .txt, .md or .html files to it")
+
+
 def report_problems(corpus: Corpus) -> None:
     """Name the files that were skipped, and why, and those that are not articles at all."""
+    from retrieval.corpus import describe_ignored, ignored_files
+
     for problem in corpus.problems:
-        print(f"seedbot: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+        print(f"seedbot: skipped {printable(problem.file)}: {problem.reason}", file=sys.stderr)
     ignored = describe_ignored(ignored_files(corpus.folder))
     if ignored:
-        print(f"seedbot: {ignored}", file=sys.stderr)
+        print(f"seedbot: {printable(ignored)}", file=sys.stderr)
 
 
 def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
-    """Load the corpus, saying which files were skipped and why."""
+    """Load the corpus, saying which files were skipped and why; an empty one is an error."""
+    from retrieval.engine import Engine
+
+    check_corpus_folder(settings.corpus_dir)
     started = time.perf_counter()
     engine = Engine.from_folder(settings.corpus_dir, settings.engine_settings())
     report_problems(engine.corpus)
+    check_not_empty(engine.corpus)
     log.log(
         logging.DEBUG if quiet else logging.INFO,
         "Loaded %d articles, %d passages from %s in %.2fs",
@@ -186,66 +288,118 @@ def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
     return engine
 
 
+def load_articles(settings: Settings) -> Corpus:
+    """The articles alone, for commands that list them: no index, no models."""
+    from retrieval.engine import INDEX_VERSION
+    from retrieval.passage_store import load_corpus_cached
+
+    check_corpus_folder(settings.corpus_dir)
+    corpus, _ = load_corpus_cached(settings.corpus_dir, version=INDEX_VERSION)
+    report_problems(corpus)
+    check_not_empty(corpus)
+    return corpus
+
+
+def find_article(engine: Engine, name: str) -> Source:
+    """The one article ``name`` stands for: an exact file name or title, else the only match."""
+    found = engine.find_sources(name, limit=len(engine.sources))
+    exact = [s for s in found if name.strip().casefold() in {s.file.casefold(), s.label.casefold()}]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise UsageError(f"no article is named {name!r}: `seedbot sources` lists them")
+    shown = "; ".join(printable(s.label) for s in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise UsageError(f"{name!r} names {len(found)} articles ({shown}{more}): say which")
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = load_engine(settings, quiet=True)
+    answer = _answerer(engine, args)
     if args.question == "-":
-        return _ask_batch(engine, args, sys.stdin, sys.stdout)
-    answer = engine.answer(args.question, top_k=args.top)
-    _print_answer(answer, args, sys.stdout)
+        return _ask_batch(engine, answer, args, sys.stdin.buffer, sys.stdout)
+    _print_answer(answer(args.question), args, sys.stdout, engine)
     return 0
 
 
-def _ask_batch(engine: Engine, args: argparse.Namespace, stream: TextIO, out: TextIO) -> int:
+def _answerer(engine: Engine, args: argparse.Namespace) -> Callable[[str], Answer]:
+    """``engine.answer`` with the command's options: the number of quotes, the article."""
+    if args.article is None:
+        return lambda question: engine.answer(question, top_k=args.top)
+    import inspect
+
+    source = find_article(engine, args.article)
+    if "article" not in inspect.signature(engine.answer).parameters:
+        raise UsageError("this version of the engine cannot answer from one article yet")
+    options = {"top_k": args.top, "article": source.file}
+    return lambda question: engine.answer(question, **options)  # type: ignore[arg-type]
+
+
+def read_questions(stream: BinaryIO) -> Iterator[str]:
+    """One question per line of ``stream``; bytes that are not UTF-8 become U+FFFD, so
+    they never reach the output raw. Only ``\\n`` ends a line (not U+2028)."""
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def _ask_batch(
+    engine: Engine,
+    answer: Callable[[str], Answer],
+    args: argparse.Namespace,
+    stream: BinaryIO,
+    out: TextIO,
+) -> int:
     """One answer per input line, in order; a bad line never stops the batch."""
-    for line in stream:
-        question = line.rstrip("\r\n")
+    for number, question in enumerate(read_questions(stream), start=1):
+        if not args.json:
+            out.write(_question_header(question, number, ansi=out.isatty()))
         try:
-            answer = engine.answer(question, top_k=args.top)
-        except Exception:  # a bug must not lose the rest of the batch
-            log.exception("Failed to answer %r", question[:200])
+            result = answer(question)
+        except Exception as error:  # a bug must not lose the rest of the batch
+            log.debug("Failed to answer %r", question[:200], exc_info=True)
+            print(f"seedbot: line {number}: could not answer: {error!r}", file=sys.stderr)
             if args.json:
-                out.write(
-                    json.dumps(
-                        {
-                            "question": question[:200],
-                            "answered": False,
-                            "results": [],
-                            "reason": "error",
-                        },
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
+                row = {"question": question[:200], "answered": False, "results": []}
+                out.write(json_line(row | {"reason": "error"}))
             continue
-        _print_answer(answer, args, out)
+        _print_answer(result, args, out, engine)
         out.flush()
     return 0
 
 
-def _print_answer(answer: Answer, args: argparse.Namespace, out: TextIO) -> None:
+def _question_header(question: str, number: int, *, ansi: bool) -> str:
+    """What a plain-text batch prints before each answer, so a reader sees what was asked."""
+    gap = "\n" if number > 1 else ""
+    text = f"Q{number}: {printable(question)}"
+    return f"{gap}{BOLD}{text}{RESET}\n" if ansi else f"{gap}{text}\n"
+
+
+def _print_answer(answer: Answer, args: argparse.Namespace, out: TextIO, engine: Engine) -> None:
     if args.json:
-        out.write(json.dumps(answer.to_json(explain=args.explain), ensure_ascii=False) + "\n")
+        out.write(json_line(answer.to_json(explain=args.explain)))
         return
     out.write(render_answer(answer, ansi=out.isatty()) + "\n")
     if args.explain:
-        out.write("\nWhy:\n" + json.dumps(answer.explanation, ensure_ascii=False, indent=2) + "\n")
+        from bot.explain_table import render_explanation
+
+        out.write("\n" + render_explanation(answer, engine.settings) + "\n")
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
-    engine = load_engine(settings, quiet=True)
+    sources = load_articles(settings).sources
     if args.json:
         data = [
             source.to_json() | {"paragraphs": source.paragraphs, "characters": source.characters}
-            for source in engine.sources
+            for source in sources
         ]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(dumps(data, indent=2))
     else:
-        print(render_sources(engine.sources))
+        print(render_sources(sources))
     return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    engine = load_engine(settings)
+    engine = load_engine(settings, quiet=True)
     return run_chat(engine, sys.stdin, sys.stdout)
 
 
@@ -313,6 +467,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run_bot(settings)
 
 
+def with_progress(
+    answer: Callable[[str], Answer], total: int, stream: TextIO
+) -> tuple[Callable[[str], Answer], Callable[[], None]]:
+    """``answer`` that moves a progress bar on ``stream`` when it is a terminal, and the
+    function that closes the bar; on a pipe or a file, ``answer`` itself and no output."""
+    if not stream.isatty():
+        return answer, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="questions", unit="q", file=stream)
+
+    def answer_and_count(question: str) -> Answer:
+        try:
+            return answer(question)
+        finally:
+            bar.update(1)
+
+    return answer_and_count, bar.close
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval import evaluation
 
@@ -321,45 +495,96 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError) as error:
         print(f"seedbot: {error}", file=sys.stderr)
         return 2
+    floors = _parse_floors(args.floor)
     engine = load_engine(settings, quiet=True)
-    report = evaluation.evaluate(lambda q: engine.answer(q, top_k=3), questions)
+    answer, close_bar = with_progress(
+        lambda q: engine.answer(q, top_k=3), len(questions), sys.stderr
+    )
+    try:
+        report = evaluation.evaluate(answer, questions)
+    finally:
+        close_bar()
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(dumps(report.to_json(), indent=2))
     else:
         print(evaluation.format_report(report, show_misses=args.misses))
-    floors: dict[str, float] = {}
-    for floor in args.floor:
-        name, _, value = floor.partition("=")
-        try:
-            floors[name.strip()] = float(value)
-        except ValueError:
-            print(f"seedbot: --floor takes METRIC=NUMBER, not {floor!r}", file=sys.stderr)
-            return 2
     failures = evaluation.check_floors(report, floors)
     for failure in failures:
         print(f"FLOOR FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 
+def _parse_floors(given: Iterable[str]) -> dict[str, float]:
+    """``--floor METRIC=VALUE`` options, checked before the slow part starts."""
+    floors: dict[str, float] = {}
+    for floor in given:
+        name, _, value = floor.partition("=")
+        try:
+            floors[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--floor takes METRIC=NUMBER, not {floor!r}") from None
+    return floors
+
+
+IN_MEMORY = "built in memory"  # Engine.index_status when the index could not be saved
+
+
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build (or check) the saved index, so that the bot starts without building it."""
+    from retrieval.engine import INDEX_VERSION, Engine
+    from retrieval.index_cache import CACHE_DIRNAME
+    from retrieval.passage_store import load_corpus_cached
+
+    folder = settings.corpus_dir
+    check_corpus_folder(folder)
     started = time.perf_counter()
     workers = os.cpu_count() or 1
-    corpus, passages_status = load_corpus_cached(
-        settings.corpus_dir, version=INDEX_VERSION, workers=workers
-    )
+    corpus, passages_status = load_corpus_cached(folder, version=INDEX_VERSION, workers=workers)
     report_problems(corpus)
-    if not corpus.passages:
-        print(f"seedbot: no passages to index in {settings.corpus_dir}", file=sys.stderr)
-        return 1
+    check_not_empty(corpus)
     engine_settings = replace(settings.engine_settings(), engine="fast", save_index=True)
-    engine = Engine(corpus, engine_settings, progress=True, workers=workers)
-    print(
+    engine = Engine(corpus, engine_settings, progress=sys.stderr.isatty(), workers=workers)
+    where = printable(str(folder / CACHE_DIRNAME))
+    status = str(getattr(engine.index_status, "value", engine.index_status))
+    summary = (
         f"Index of {len(corpus.passages):,} passages from {len(corpus.sources):,} articles "
-        f"{engine.index_status} in {time.perf_counter() - started:.1f}s "
-        f"({settings.corpus_dir / '.seedbot-index'}; passages {passages_status or 'not saved: small corpus'})."
+        f"{status} in {time.perf_counter() - started:.1f}s"
     )
+    if status == IN_MEMORY:
+        why = (
+            f"{printable(str(folder))} is read-only"
+            if not _writable(folder)
+            else "see the line above"
+        )
+        print(
+            f"{summary}: not saved, cannot write {where} ({why}). Make the folder writable "
+            "and run `seedbot index` again; until then every start builds the index anew."
+        )
+        return 1
+    passages = (
+        f"passages {passages_status}"
+        if passages_status
+        else "a small corpus: its passages are read from the files at each start"
+    )
+    print(f"{summary}, saved in {where} ({passages}).")
     return 0
+
+
+def _writable(folder: Path) -> bool:
+    """Whether the index can be saved beside the articles (the folder, or its index folder)."""
+    from retrieval.index_cache import CACHE_DIRNAME
+
+    index = folder / CACHE_DIRNAME
+    target = index if index.is_dir() else folder
+    return os.access(target, os.W_OK | os.X_OK) and not _read_only_mount(target)
+
+
+def _read_only_mount(path: Path) -> bool:
+    """A read-only file system: os.access says "writable" to root there."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
@@ -391,13 +616,25 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(json_line(report.to_json()))
     else:
         print(render_text(report))
     return 0
 
 
-def _first_error(error: ValidationError) -> str:
+def _config_error(error: ValidationError) -> str:
+    """The first configuration mistake, named as the user set it (SEEDBOT_TOP_K=50)."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()))
-    return f"{where}: {first.get('msg')}"
+    if not where:
+        return f"invalid configuration: {first.get('msg')}"
+    variable = (
+        where.upper()
+        if where.upper().startswith(("SEEDBOT_", "DISCORD_"))
+        else f"SEEDBOT_{where.upper()}"
+    )
+    given = first.get("input")
+    if where == "top_k":
+        return f"the number of quotes must be {QUOTES_RANGE}, not {given!r} ({variable})"
+    shown = f"={given}" if isinstance(given, str | int | float) and where else ""
+    return f"invalid configuration {variable}{shown}: {first.get('msg')}"

@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.settings import EngineSettings
 
+# How many quotes one answer may show: --top, SEEDBOT_TOP_K and /ask results: alike.
+MIN_QUOTES, MAX_QUOTES = 1, 10
+
 
 def _split_ids(value: object) -> object:
     """Accept ``"1,2 3"`` as well as a JSON list for the id lists."""
@@ -57,7 +60,7 @@ class Settings(BaseSettings):
 
     # The articles and the answer engine.
     corpus_dir: Path = Path("seeds")
-    top_k: int = Field(default=3, ge=1, le=10)
+    top_k: int = Field(default=3, ge=MIN_QUOTES, le=MAX_QUOTES)
     bm25_k1: float = Field(default=1.5, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"

@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
 from collections.abc import Sequence
 
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 WIDTH = 88
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def visible_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: colour codes, combining marks and format
+    characters take none, East Asian wide characters (and most emoji) two."""
+    width = 0
+    for char in _ANSI.sub("", text):
+        if unicodedata.combining(char) or unicodedata.category(char) in {"Cf", "Mn", "Me"}:
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+    return width
+
+
+def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """Greedy word wrap by visible width, so bold codes do not break lines early
+    (``textwrap`` counts them). A word wider than a line stands alone on its line."""
+    lines: list[str] = []
+    line, used = initial_indent, visible_width(initial_indent)
+    fresh = True  # nothing but the indent on this line yet
+    for word in text.split():
+        size = visible_width(word)
+        if not fresh and used + 1 + size > width:
+            lines.append(line)
+            line, used, fresh = subsequent_indent, visible_width(subsequent_indent), True
+        if fresh:
+            line, used, fresh = line + word, used + size, False
+        else:
+            line, used = f"{line} {word}", used + 1 + size
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to write as UTF-8: a byte that a non-UTF-8 file name carried (held as
+    a lone surrogate by ``os.fsdecode``) is shown as ``\\xff``, any other surrogate as
+    ``\\udXXX``, instead of raising or writing invalid UTF-8."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def mark_terms(excerpt: Excerpt, *, ansi: bool) -> str:
@@ -36,11 +82,11 @@ def citation(passage: Passage) -> str:
         parts.append(source.date)
     parts.append(f"paragraph {passage.paragraph}")
     parts.append(source.file)
-    return " · ".join(parts)
+    return printable(" · ".join(parts))
 
 
 def render_result(result: Result, *, ansi: bool = False) -> str:
-    quote = textwrap.fill(
+    quote = wrap(
         f"“{mark_terms(result.excerpt, ansi=ansi)}”",
         width=WIDTH,
         initial_indent=f"[{result.rank}] ",
@@ -68,7 +114,7 @@ def render_answer(
 
 def render_source(source: Source, index: int | None = None) -> str:
     head = f"{index}. " if index is not None else ""
-    lines = [f"{head}{source.label}"]
+    lines = [f"{head}{printable(source.label)}"]
     if source.about:
         lines.append(f"   begins: {source.about}")
     for name in ("author", "outlet", "date", "url"):
@@ -76,7 +122,7 @@ def render_source(source: Source, index: int | None = None) -> str:
         if value:
             lines.append(f"   {name}: {value}")
     lines.append(
-        f"   file: {source.file} ({source.paragraphs} paragraphs, {source.characters:,} characters)"
+        f"   file: {printable(source.file)} ({source.paragraphs} paragraphs, {source.characters:,} characters)"
     )
     return "\n".join(lines)
 
