@@ -616,7 +616,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     if args.json:
-        print(json_line(report.to_json()))
+        print(dumps(report.to_json()))
     else:
         print(render_text(report))
     return 0
