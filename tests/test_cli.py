@@ -338,11 +338,12 @@ def test_a_file_name_that_is_not_utf8_is_cited_safely(tmp_path: Path) -> None:
     as_json = run_cli_bytes("--corpus", str(tmp_path), "ask", "--json", "-", stdin=b"pier\n")
     assert as_json.returncode == 0, as_json.stderr
     row = json.loads(as_json.stdout.decode("utf-8"))
-    assert row["results"][0]["source"]["file"] == "caf\\xe9.txt"
+    # The corpus names such a file by its display form, the undecodable byte shown as U+FFFD.
+    assert row["results"][0]["source"]["file"] == "caf\ufffd.txt"
     listed = run_cli_bytes("--corpus", str(tmp_path), "sources", "--json", stdin=b"")
-    assert json.loads(listed.stdout.decode("utf-8"))[0]["file"] == "caf\\xe9.txt"
+    assert json.loads(listed.stdout.decode("utf-8"))[0]["file"] == "caf\ufffd.txt"
     plain = run_cli_bytes("--corpus", str(tmp_path), "ask", "pier", stdin=b"")
-    assert plain.returncode == 0 and "caf\\xe9.txt" in plain.stdout.decode("utf-8")
+    assert plain.returncode == 0 and "caf\ufffd.txt" in plain.stdout.decode("utf-8")
 
 
 # -- eval ---------------------------------------------------------------------------------
