@@ -1,10 +1,14 @@
 """Answers over the two seed articles: the right passage first, quoted verbatim, cited."""
 
+import json
+
 import pytest
 
 from retrieval import messages
+from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
-from retrieval.models import Answer
+from retrieval.messages import Reason
+from retrieval.passage_access import PassageList, passages_of
 from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
 
 A, B = FIRST_ARTICLE, SECOND_ARTICLE
@@ -165,7 +169,30 @@ def test_json_shape(seed_engine: Engine) -> None:
     assert {"rank", "score", "excerpt", "passage", "paragraph", "source"} <= set(result)
     assert result["source"]["file"] == B
     assert result["source"]["title"].startswith("Putin tells Trump")
-    assert isinstance(Answer, type)
+    assert data["answered"] and "reason" not in data
+
+
+def test_reasons_and_verdicts_reach_json_as_their_codes(seed_engine: Engine) -> None:
+    declined = seed_engine.answer("What is the capital of France?").to_json(explain=True)
+    answered = seed_engine.answer("Who is Yuri Ushakov?").to_json(explain=True)
+    text = json.loads(json.dumps([declined, answered]))
+    assert text[0]["reason"] in {"low_confidence", "no_match"}
+    assert text[0]["explanation"]["no_answer_rule"] in {"decline", "doubtful"}
+    assert text[1]["explanation"]["no_answer_rule"] == "answer"
+    assert Reason(text[0]["reason"]) is Reason(declined["reason"])
+
+
+def test_passages_in_memory_are_read_like_the_saved_store(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("First paragraph here.\n\nSecond one. It has two.\n")
+    passages = load_corpus(tmp_path).passages
+    listed = passages_of(passages)
+    assert isinstance(listed, PassageList)
+    for i, passage in enumerate(passages):
+        assert listed.index_of(passage.id) == i
+        assert listed.text(i) == passage.text
+        assert listed[i] == passage
+    assert listed.index_of("a.txt#p9.1") is None
+    assert listed.take_terms() is None
 
 
 def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
@@ -174,8 +201,12 @@ def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
     from retrieval.settings import EngineSettings
     from tests.paths import ROOT
 
-    okapi = Engine.from_folder(SEEDS, EngineSettings(engine="bm25okapi"))
-    fast = Engine.from_folder(SEEDS, EngineSettings(engine="fast", save_index=False))
+    # Without the cross-encoder, which reorders the same shortlist either way: the test
+    # compares the first stages, and reading ~250 questions twice is minutes on a busy machine.
+    okapi = Engine.from_folder(SEEDS, EngineSettings(engine="bm25okapi", cross_encoder=False))
+    fast = Engine.from_folder(
+        SEEDS, EngineSettings(engine="fast", save_index=False, cross_encoder=False)
+    )
     assert (okapi.engine_name, fast.engine_name) == ("OkapiScorer", "FastBM25")
     questions = [q.question for q in load_questions(ROOT / "eval" / "seed_questions.jsonl")]
     for question in questions + [q for q, _, _ in RIGHT_PASSAGE_FIRST]:
