@@ -66,31 +66,42 @@ class CandidateSearch:
         if encoder is None:
             return None
         try:
-            vector: np.ndarray = encoder.encode([model_text(parsed)])[0]
+            text = model_text(parsed, question_only=self.settings.models_read_question_only)
+            vector: np.ndarray = encoder.encode([text])[0]
         except Exception:  # the model failing must not fail the answer: BM25 still ranks
             log.exception("Could not encode the question; ranking it with BM25 alone")
             return None
         return vector
 
     def find(
-        self, parsed: ParsedQuery, needed: int, meaning: np.ndarray | None = None
+        self,
+        parsed: ParsedQuery,
+        needed: int,
+        meaning: np.ndarray | None = None,
+        within: frozenset[int] | None = None,
     ) -> list[Candidate]:
-        """Ranked passages, near-duplicates removed, each with its query-term coverage."""
+        """Ranked passages, near-duplicates removed, each with its query-term coverage;
+        only those ``within`` a set of passages (one article's) when it is given."""
         terms = self.terms
         searched = terms.searched(parsed)
         distinct = list(dict.fromkeys(searched))
         term_set = set(distinct)
-        total_weight = sum(terms.weight(parsed, term) for term in parsed.terms) or 1.0
+        own = parsed.question_terms  # coverage counts the question's terms, not the scene's
+        total_weight = sum(terms.weight(parsed, term) for term in own) or 1.0
         terms_of = cache(self.scorer.terms_of)  # rerank and de-duplication read the same ones
         depth = max(needed * 3, RERANK_DEPTH)
-        ranked = self.scorer.top(distinct, k=depth)
+        if within is None:
+            ranked = self.scorer.top(distinct, k=depth)
+        else:  # every match, then the article's: BM25 cannot rank a part of the corpus
+            everywhere = self.scorer.top(distinct, k=len(self.passages))
+            ranked = [item for item in everywhere if item[0] in within][:depth]
         similarity = None
         if meaning is not None and self.sentence_vectors is not None:
             similarity = self.sentence_vectors.similarity(meaning)
         if self.settings.rerank:
             ranked = rerank(
                 ranked,
-                question=parsed.cleaned,
+                question=parsed.asked or parsed.cleaned,
                 query_terms=searched,
                 passage_terms=terms_of,
                 passage_text=self.passages.text,
@@ -98,10 +109,10 @@ class CandidateSearch:
                 answer_types=similarity is None,  # else after the blend, on its scale
             )
         if similarity is not None:
-            ranked = self._blend(ranked, similarity, depth)
+            ranked = self._blend(ranked, similarity, depth, within)
             if self.settings.rerank:
                 ranked = favour_answer_type(
-                    ranked, question=parsed.cleaned, passage_text=self.passages.text
+                    ranked, question=parsed.asked or parsed.cleaned, passage_text=self.passages.text
                 )
         chosen: list[Candidate] = []
         chosen_terms: list[set[str]] = []
@@ -112,7 +123,7 @@ class CandidateSearch:
             ):
                 continue
             matched = frozenset(passage_terms & term_set)
-            covered = [t for t in parsed.terms if set(terms.stands_for(parsed, t)) & matched]
+            covered = [t for t in own if set(terms.stands_for(parsed, t)) & matched]
             coverage = sum(terms.weight(parsed, t) for t in covered) / total_weight
             cosine = float(similarity[index]) if similarity is not None else 0.0
             chosen.append(Candidate(index, score, matched, coverage, cosine))
@@ -135,7 +146,11 @@ class CandidateSearch:
         return choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness, suits=suits)
 
     def _blend(
-        self, ranked: Sequence[tuple[int, float]], similarity: np.ndarray, depth: int
+        self,
+        ranked: Sequence[tuple[int, float]],
+        similarity: np.ndarray,
+        depth: int,
+        within: frozenset[int] | None = None,
     ) -> list[tuple[int, float]]:
         """BM25's best and the closest in meaning, by BM25 / best BM25 + weight * cosine.
 
@@ -144,8 +159,10 @@ class CandidateSearch:
         """
         bm25 = dict(ranked)
         best = max(bm25.values(), default=0.0) or 1.0
-        closest = np.argsort(-similarity, kind="stable")[:depth]
-        pool = set(bm25) | {int(i) for i in closest}
+        order = np.argsort(-similarity, kind="stable")
+        if within is not None:
+            order = order[np.isin(order, np.fromiter(within, dtype=np.int64))]
+        pool = set(bm25) | {int(i) for i in order[:depth]}
         weight = self.settings.semantic_weight
         blended = [
             (index, bm25.get(index, 0.0) / best + weight * float(similarity[index]))

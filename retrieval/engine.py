@@ -12,10 +12,12 @@ swap in a new Engine to reload, so questions in flight finish on the old one.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache, cached
 
 from retrieval.aliases import load_aliases
 from retrieval.building import (
@@ -29,13 +31,14 @@ from retrieval.building import (
 from retrieval.candidates import Candidate, CandidateSearch
 from retrieval.corpus import Corpus
 from retrieval.explanations import Explainer
+from retrieval.follow_ons import answering
 from retrieval.messages import Reason
 from retrieval.models import Answer, Passage, Result, Source
 from retrieval.passage_access import passages_of
 from retrieval.query import ParsedQuery
 from retrieval.query_terms import QueryTerms
 from retrieval.reading import AnswerTest, Reader
-from retrieval.refusals import before_search, decline
+from retrieval.refusals import before_search, decline, unknown_article
 from retrieval.rerank import answer_test
 from retrieval.settings import EngineSettings
 from retrieval.text import fold
@@ -88,6 +91,10 @@ class Engine:
         self.terms = QueryTerms(self.scorer, passages, self.aliases, s)
         self.search = CandidateSearch(self.scorer, passages, self.terms, self.sentence_vectors, s)
         self.reader = Reader(self.cross_encoder, passages, self.search, s)
+        # One article's passages, for questions limited to it (a scan of the corpus each).
+        self.article_passages = cached(LRUCache(maxsize=64), lock=threading.Lock())(
+            self._article_passages
+        )
         self.explainer = Explainer(
             self.scorer,
             passages,
@@ -140,29 +147,48 @@ class Engine:
 
     # -- answering ----------------------------------------------------------------
 
+    def _article_passages(self, file: str) -> frozenset[int]:
+        """The indices of the passages of the article ``file`` (a ``Source.file``)."""
+        passages = self.passages
+        return frozenset(i for i in range(len(passages)) if passages[i].source.file == file)
+
     def answer(
-        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        quick: bool = False,
+        article: str | None = None,
     ) -> Answer:
         """Quotes answering ``question``, or an honest reason why there are none.
 
         ``quick`` skips the cross-encoder (~7 ms instead of ~0.2 s): the bot asks for it
         when many questions are waiting, where a fast answer serves better than the best.
+        ``article`` (a ``Source.file``) limits the search to that article.
         """
         top_k = top_k or self.settings.top_k
         parsed = self.parse(question)
         refusal = self._refusal(parsed, question)
         if refusal:
             return refusal
+        within = None
+        if article is not None:
+            if not any(source.file == article for source in self.sources):
+                return unknown_article(parsed, article)
+            within = self.article_passages(article)
         meaning = self.search.question_vector(parsed)
-        suits = answer_test(parsed.cleaned) if self.settings.rerank else None
+        suits = answer_test(parsed.asked or parsed.cleaned) if self.settings.rerank else None
         reads = self.cross_encoder is not None and not quick
         shortlist = self.settings.cross_encoder_shortlist if reads else 0
         needed = offset + top_k + 1
-        candidates = self.search.find(parsed, needed=max(needed, shortlist), meaning=meaning)
+        candidates = self.search.find(
+            parsed, needed=max(needed, shortlist), meaning=meaning, within=within
+        )
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
-        verdict = self._verdict(parsed, candidates[:top_k])
+        verdict = self._verdict(parsed, candidates[:top_k], reads=reads)
         read = (
             self.reader.read_shortlist(parsed, candidates[:shortlist], meaning, suits)
             if verdict != Verdict.DECLINE
@@ -172,12 +198,13 @@ class Engine:
             shares_words = any(c.matched for c in candidates[:top_k])
             reason = Reason.LOW_CONFIDENCE if shares_words else Reason.NO_MATCH
             return decline(parsed, reason, explain(parsed, read or candidates, verdict))
-        for position in range(offset, min(offset + top_k, len(read))):
-            if read[position].relevance is not None and (
-                position == 0 or read[position].quote_falls_short
+        shown = answering(read + candidates[shortlist:], self.settings)
+        for position in range(offset, min(offset + top_k, len(shown))):
+            if shown[position].relevance is not None and (
+                position == 0 or shown[position].quote_falls_short
             ):
-                read[position] = self.reader.best_quote(parsed, read[position], suits)
-        candidates = (read + candidates[shortlist:])[:needed]
+                shown[position] = self.reader.best_quote(parsed, shown[position], suits)
+        candidates = shown[:needed]
         page = candidates[offset : offset + top_k]
         results = tuple(
             self._result(offset + position, candidate, meaning, suits)
@@ -190,6 +217,8 @@ class Engine:
             query_terms=parsed.terms,
             has_more=len(candidates) > offset + top_k,
             corrections=dict(parsed.corrections),
+            read_as=parsed.asked if parsed.narrowed else None,
+            other_questions=parsed.other_questions,
             explanation=explain(parsed, candidates, verdict),
         )
 
@@ -209,7 +238,7 @@ class Engine:
             return decline(parsed, Reason.NO_MATCH, self.explainer.explain(parsed, []))
         return None
 
-    def _verdict(self, parsed: ParsedQuery, shown: list[Candidate]) -> Verdict:
+    def _verdict(self, parsed: ParsedQuery, shown: list[Candidate], *, reads: bool) -> Verdict:
         """The no-answer rule on the order before the cross-encoder's: it was calibrated
         on it, and a clearly declined question need not wait for the model."""
         return judge(
@@ -219,6 +248,7 @@ class Engine:
             passages=self.passages,
             settings=self.settings,
             has_meaning=self.sentence_vectors is not None,
+            has_reader=reads,
         )
 
     def _result(

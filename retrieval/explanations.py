@@ -36,6 +36,9 @@ class Explainer:
         s = self.settings
         explanation: dict[str, Any] = {
             "cleaned_question": parsed.cleaned,
+            "question_taken": parsed.asked or parsed.cleaned,
+            "context_terms": sorted(parsed.context_terms),
+            "other_questions": list(parsed.other_questions),
             "corrections": dict(parsed.corrections),
             "alias_terms": list(parsed.expansions),
             "terms": [

@@ -22,6 +22,7 @@ class Reason(StrEnum):
     THANKS = "thanks"
     ABOUT = "about"
     SOURCES = "sources"  # "what articles do you have?": answered with the list of articles
+    NO_ARTICLE = "no_article"  # the question was limited to an article the corpus lacks
 
 
 # The names front ends and small_talk used before Reason; each is the Reason itself.
@@ -35,6 +36,7 @@ GREETING = Reason.GREETING
 THANKS = Reason.THANKS
 ABOUT = Reason.ABOUT
 SOURCES = Reason.SOURCES
+NO_ARTICLE = Reason.NO_ARTICLE
 SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.ABOUT})
 SOURCES_SHOWN = 10  # articles listed in the SOURCES reply; the rest are counted
 
@@ -68,6 +70,10 @@ _MESSAGES: dict[Reason, str] = {
         '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
     ),
     SOURCES: "I can quote {count} article{plural}:\n{listing}{more}\nAsk me about any of them.",
+    NO_ARTICLE: (
+        "I have no article called {article!r}. Check the list of sources for its file name, "
+        "or ask without naming an article."
+    ),
     EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt, .md or .html files to the corpus folder.",
 }
 

@@ -43,6 +43,7 @@ class QueryTerms:
             correct=self.correct if self.spelling_enabled() else None,
             aliases=self._alias_terms if s.use_aliases and len(self.aliases) else None,
             chat_noise=s.strip_chat_noise,
+            focus=s.find_question,
         )
 
     def has_term(self, term: str) -> bool:
@@ -60,8 +61,18 @@ class QueryTerms:
         return tuple(t for t in parsed.expansions.get(term, ()) if self.has_term(t))
 
     def searched(self, parsed: ParsedQuery) -> list[str]:
-        """Every corpus term the question is searched as, in order (repeats kept)."""
-        return [t for term in parsed.terms for t in self.stands_for(parsed, term)]
+        """Every corpus term the question is searched as, in order (repeats kept).
+
+        When a message sets the scene around its question, the question's own terms are
+        searched ``question_term_repeat`` times, so the scene's count for less (BM25
+        adds a term's score once per occurrence in the query).
+        """
+        repeat = self.settings.question_term_repeat if parsed.context_terms else 1
+        return [
+            t
+            for term in parsed.terms
+            for t in self.stands_for(parsed, term) * (1 if term in parsed.context_terms else repeat)
+        ]
 
     def weight(self, parsed: ParsedQuery, term: str) -> float:
         """How much a question term counts towards coverage."""
@@ -75,7 +86,9 @@ class QueryTerms:
 
     def unknown_names(self, parsed: ParsedQuery) -> list[str]:
         """Names the question uses that the articles never do, nor any alias of them."""
-        return [t for t in parsed.terms if t in parsed.names and not self.stands_for(parsed, t)]
+        return [
+            t for t in parsed.question_terms if t in parsed.names and not self.stands_for(parsed, t)
+        ]
 
     def spelling_enabled(self) -> bool:
         s = self.settings
@@ -110,6 +123,8 @@ class QueryTerms:
         return found
 
 
-def model_text(parsed: ParsedQuery) -> str:
-    """The question as the models read it: chat noise stripped, misspellings corrected."""
-    return corrected_text(parsed.cleaned, parsed.corrections).strip() or parsed.question
+def model_text(parsed: ParsedQuery, *, question_only: bool = False) -> str:
+    """The question as the models read it: chat noise stripped, misspellings corrected;
+    with ``question_only``, the sentence that asks without the rest of the message."""
+    text = parsed.asked if question_only and parsed.asked else parsed.cleaned
+    return corrected_text(text, parsed.corrections).strip() or parsed.question

@@ -130,7 +130,8 @@ class Reader:
         if self.cross_encoder is None:
             return None
         try:
-            return [float(x) for x in self.cross_encoder.scores(model_text(parsed), texts)]
+            question = model_text(parsed, question_only=self.settings.models_read_question_only)
+            return [float(x) for x in self.cross_encoder.scores(question, texts)]
         except Exception:
             log.exception("The cross-encoder failed; keeping the order and quotes as they are")
             return None

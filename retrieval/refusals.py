@@ -80,3 +80,14 @@ def sources_answer(parsed: ParsedQuery, sources: Sequence[Source]) -> Answer:
         message=text,
         query_terms=parsed.terms,
     )
+
+
+def unknown_article(parsed: ParsedQuery, article: str) -> Answer:
+    """The reply to a question limited to an article the corpus does not have."""
+    return Answer(
+        question=parsed.question,
+        answered=False,
+        reason=Reason.NO_ARTICLE,
+        message=message_for(Reason.NO_ARTICLE, article=article),
+        query_terms=parsed.terms,
+    )

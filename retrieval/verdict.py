@@ -33,17 +33,19 @@ def judge(
     passages: Passages,
     settings: EngineSettings,
     has_meaning: bool,
+    has_reader: bool = False,
 ) -> Verdict:
     """The no-answer rule: whether the passages shown can answer the question.
 
     DECLINE when none holds what the question asks for, none comes close in meaning
     and none covers enough of its terms; DOUBTFUL when the only doubt is the share of
     terms covered, which paraphrases lower ("walk away" for "abandon"): the
-    cross-encoder then decides (``model_agrees``).
+    cross-encoder then decides (``model_agrees``). With ``has_reader`` and
+    ``model_decides_unknown_names``, a name the articles lack is such a doubt too.
     """
     s = settings
     best = max(shown, key=lambda c: c.coverage)
-    wanted = answer_pattern(parsed.cleaned, loose=True) if s.rerank else None
+    wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if s.rerank else None
     if wanted is not None and not any(
         c.matched and wanted.search(fold(passages.text(c.index))) for c in shown
     ):
@@ -57,9 +59,10 @@ def judge(
     # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
     # likely someone or something else: ask for more of the question to be covered.
     if terms.unknown_names(parsed):
-        if best.coverage < s.min_coverage_unknown_name:
-            return Verdict.DECLINE
-        return Verdict.ANSWER
+        if best.coverage >= s.min_coverage_unknown_name:
+            return Verdict.ANSWER
+        doubt = has_reader and s.model_decides_unknown_names
+        return Verdict.DOUBTFUL if doubt else Verdict.DECLINE
     return Verdict.DOUBTFUL if best.coverage < s.min_coverage else Verdict.ANSWER
 
 

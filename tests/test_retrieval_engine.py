@@ -9,6 +9,7 @@ from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
 from retrieval.messages import Reason
 from retrieval.passage_access import PassageList, passages_of
+from retrieval.settings import EngineSettings
 from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
 
 A, B = FIRST_ARTICLE, SECOND_ARTICLE
@@ -198,7 +199,6 @@ def test_passages_in_memory_are_read_like_the_saved_store(tmp_path) -> None:
 def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
     """The large-corpus engine, forced on the seeds, gives the same answers as BM25Okapi."""
     from retrieval.evaluation import load_questions
-    from retrieval.settings import EngineSettings
     from tests.paths import ROOT
 
     # Without the cross-encoder, which reorders the same shortlist either way: the test
@@ -214,3 +214,46 @@ def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
         assert (a.answered, a.reason) == (b.answered, b.reason), question
         assert [r.passage.id for r in a.results] == [r.passage.id for r in b.results], question
         assert [r.excerpt.text for r in a.results] == [r.excerpt.text for r in b.results]
+
+
+def _harbour_articles(folder) -> None:
+    (folder / "a.txt").write_text(
+        "The town library opened its new reading room in March 1998, with a hundred seats.\n\n"
+        "The library reading room is loved by students and their friends for its quiet.\n"
+    )
+    (folder / "b.txt").write_text(
+        "The harbour ferry started its night service in June 2004, after years of requests.\n\n"
+        "The ferry carries commuters and their bicycles across the wide bay.\n"
+    )
+
+
+def test_a_long_message_is_answered_from_the_sentence_that_asks(tmp_path) -> None:
+    _harbour_articles(tmp_path)
+    # BM25 and the meaning blend: the cross-encoder reads the whole message, as measured best
+    engine = Engine.from_folder(tmp_path, EngineSettings(cross_encoder=False))
+    message = (
+        "My friends and I love the library reading room and its quiet. "
+        "When did the ferry start its night service? And is it busy?"
+    )
+    answer = engine.answer(message)
+    assert answer.answered
+    assert answer.results[0].passage.id == "b.txt#p1.1"
+    assert answer.read_as == "When did the ferry start its night service?"
+    assert answer.other_questions == ("And is it busy?",)
+    data = answer.to_json(explain=True)
+    assert data["read_as"] == answer.read_as
+    assert data["explanation"]["question_taken"] == answer.read_as
+    assert "librari" in data["explanation"]["context_terms"]
+    assert engine.answer("When did the ferry start its night service?").read_as is None
+
+
+def test_a_question_limited_to_an_article_quotes_only_that_article(tmp_path) -> None:
+    _harbour_articles(tmp_path)
+    engine = Engine.from_folder(tmp_path)
+    question = "When did the library reading room open?"
+    assert engine.answer(question).results[0].passage.source.file == "a.txt"
+    limited = engine.answer(question, article="b.txt", top_k=5)
+    assert {r.passage.source.file for r in limited.results} <= {"b.txt"}
+    missing = engine.answer(question, article="c.txt")
+    assert (missing.answered, missing.reason) == (False, messages.NO_ARTICLE)
+    assert "c.txt" in (missing.message or "")
