@@ -188,7 +188,7 @@ class Engine:
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
-        verdict = self._verdict(parsed, candidates[:top_k], reads=reads)
+        verdict = self._verdict(parsed, candidates[:top_k])
         read = (
             self.reader.read_shortlist(parsed, candidates[:shortlist], meaning, suits)
             if verdict != Verdict.DECLINE
@@ -238,7 +238,7 @@ class Engine:
             return decline(parsed, Reason.NO_MATCH, self.explainer.explain(parsed, []))
         return None
 
-    def _verdict(self, parsed: ParsedQuery, shown: list[Candidate], *, reads: bool) -> Verdict:
+    def _verdict(self, parsed: ParsedQuery, shown: list[Candidate]) -> Verdict:
         """The no-answer rule on the order before the cross-encoder's: it was calibrated
         on it, and a clearly declined question need not wait for the model."""
         return judge(
@@ -248,7 +248,6 @@ class Engine:
             passages=self.passages,
             settings=self.settings,
             has_meaning=self.sentence_vectors is not None,
-            has_reader=reads,
         )
 
     def _result(

@@ -64,9 +64,6 @@ class EngineSettings:
     # A question the no-answer rule doubts only for the share of its terms covered is
     # answered when the model's logit for a shortlisted quote or passage reaches this.
     cross_encoder_min_logit: float = 0.0
-    # Whether a question naming something the articles lack, with too little of it
-    # covered, is doubtful (the model decides, as above) rather than declined outright.
-    model_decides_unknown_names: bool = False
     # Any question is declined when the model reads every shortlisted text below this: on
     # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
     cross_encoder_unrelated_logit: float = -7.0
