@@ -27,7 +27,10 @@ def plausible(first: Candidate, other: Candidate, settings: EngineSettings) -> b
 
 
 def answering(candidates: Sequence[Candidate], settings: EngineSettings) -> list[Candidate]:
-    """The first candidate and those after it that answer too, in order."""
+    """The first candidate and those after it that answer too, in order (all of them
+    unless ``follow_on_filter`` is on)."""
+    if not settings.follow_on_filter:
+        return list(candidates)
     if not candidates:
         return []
     first = candidates[0]

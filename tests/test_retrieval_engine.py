@@ -257,3 +257,22 @@ def test_a_question_limited_to_an_article_quotes_only_that_article(tmp_path) -> 
     missing = engine.answer(question, article="c.txt")
     assert (missing.answered, missing.reason) == (False, messages.NO_ARTICLE)
     assert "c.txt" in (missing.message or "")
+
+
+def test_more_results_end_when_no_further_quote_answers() -> None:
+    """Past the quotes the model reads as answers, paging stops instead of showing filler."""
+    seed_engine = Engine.from_folder(SEEDS, EngineSettings(follow_on_filter=True))
+    question = "Who is Yuri Ushakov?"
+    first = seed_engine.answer(question, top_k=3)
+    shown = list(first.results)
+    offset, answer = 3, first
+    while answer.has_more and offset < 30:
+        answer = seed_engine.answer(question, top_k=3, offset=offset)
+        shown.extend(answer.results)
+        offset += 3
+    settings = seed_engine.settings
+    assert not answer.has_more
+    assert len(shown) <= settings.cross_encoder_shortlist
+    best = shown[0].score
+    assert all(r.score >= max(settings.follow_on_min_relevance, best - settings.follow_on_max_gap)
+               for r in shown[1:])  # fmt: skip
