@@ -46,6 +46,10 @@ class Scorer(Protocol):
         """The term's IDF; for an unknown term, the IDF it would have if it occurred once."""
         ...
 
+    def terms_of(self, index: int) -> list[str]:
+        """Passage ``index``'s terms in order, repeats kept: what ``tokenize`` gave the index."""
+        ...
+
 
 class OkapiScorer:
     """rank-bm25's BM25Okapi with the IDF floor fixed (see the module docstring)."""
@@ -58,6 +62,8 @@ class OkapiScorer:
         epsilon: float = 0.25,
     ) -> None:
         self.n_docs = len(tokenized)
+        # Kept for re-ranking and de-duplication, which read ~30 candidates' terms a question.
+        self._terms = [tuple(tokens) for tokens in tokenized]
         self._empty = self.n_docs == 0 or not any(tokenized)
         self._bm25: BM25Okapi | None = None
         self._doc_freq: dict[str, int] = {}
@@ -80,6 +86,9 @@ class OkapiScorer:
         if self._bm25 is not None and term in self._bm25.idf:
             return float(self._bm25.idf[term])
         return float(np.log(self.n_docs - 1 + 0.5) - np.log(1.5)) if self.n_docs > 1 else 1.0
+
+    def terms_of(self, index: int) -> list[str]:
+        return list(self._terms[index])
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """rank-bm25's score of every passage for ``query``."""

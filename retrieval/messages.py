@@ -6,20 +6,41 @@ Front ends add how to list the sources in their own terms (/sources, seedbot sou
 
 from __future__ import annotations
 
-EMPTY = "empty"
-TOO_LONG = "too_long"
-NO_TERMS = "no_terms"
-NO_MATCH = "no_match"
-LOW_CONFIDENCE = "low_confidence"
-EMPTY_CORPUS = "empty_corpus"
-GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, not a search
-THANKS = "thanks"
-ABOUT = "about"
-SMALL_TALK = frozenset({GREETING, THANKS, ABOUT})
-SOURCES = "sources"  # "what articles do you have?": answered with the list of articles
-SOURCES_SHOWN = 10  # articles listed in that reply; the rest are counted
+from enum import StrEnum
 
-_MESSAGES = {
+
+class Reason(StrEnum):
+    """Why an answer holds no quotes; the values are the JSON ``reason`` codes."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NO_TERMS = "no_terms"
+    NO_MATCH = "no_match"
+    LOW_CONFIDENCE = "low_confidence"
+    EMPTY_CORPUS = "empty_corpus"
+    GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, not a search
+    THANKS = "thanks"
+    ABOUT = "about"
+    SOURCES = "sources"  # "what articles do you have?": answered with the list of articles
+    NO_ARTICLE = "no_article"  # the question was limited to an article the corpus lacks
+
+
+# The names front ends and small_talk used before Reason; each is the Reason itself.
+EMPTY = Reason.EMPTY
+TOO_LONG = Reason.TOO_LONG
+NO_TERMS = Reason.NO_TERMS
+NO_MATCH = Reason.NO_MATCH
+LOW_CONFIDENCE = Reason.LOW_CONFIDENCE
+EMPTY_CORPUS = Reason.EMPTY_CORPUS
+GREETING = Reason.GREETING
+THANKS = Reason.THANKS
+ABOUT = Reason.ABOUT
+SOURCES = Reason.SOURCES
+NO_ARTICLE = Reason.NO_ARTICLE
+SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.ABOUT})
+SOURCES_SHOWN = 10  # articles listed in the SOURCES reply; the rest are counted
+
+_MESSAGES: dict[Reason, str] = {
     EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",
     TOO_LONG: (
         "That question is {length:,} characters long. Please ask it in under {limit:,} "
@@ -49,9 +70,14 @@ _MESSAGES = {
         '"Who signed the agreement, and when?". Check the list of sources to see what they cover.'
     ),
     SOURCES: "I can quote {count} article{plural}:\n{listing}{more}\nAsk me about any of them.",
+    NO_ARTICLE: (
+        "I have no article called {article!r}. Check the list of sources for its file name, "
+        "or ask without naming an article."
+    ),
     EMPTY_CORPUS: "No articles are loaded, so I can't answer yet. Add .txt, .md or .html files to the corpus folder.",
 }
 
 
 def message_for(reason: str, **values: object) -> str:
-    return _MESSAGES[reason].format(**values)
+    """The sentence for ``reason`` (a Reason, or its code), with ``values`` filled in."""
+    return _MESSAGES[Reason(reason)].format(**values)

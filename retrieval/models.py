@@ -152,6 +152,10 @@ class Answer:
     query_terms: tuple[str, ...] = ()  # normalised, corrected, stemmed terms that were searched
     has_more: bool = False  # further results exist past this page
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> corpus word searched
+    # The sentence answered when the message says more around its question, and the
+    # further questions it asks that this answer does not take up.
+    read_as: str | None = None
+    other_questions: tuple[str, ...] = ()
     explanation: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
@@ -164,6 +168,10 @@ class Answer:
         }
         if self.corrections:
             data["corrections"] = dict(self.corrections)
+        if self.read_as:
+            data["read_as"] = self.read_as
+        if self.other_questions:
+            data["other_questions"] = list(self.other_questions)
         if self.reason:
             data["reason"] = self.reason
         if self.message:

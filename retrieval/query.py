@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from retrieval.chat_noise import CHAT_FILLER, strip_chat_noise
+from retrieval.question_focus import find_question
 from retrieval.text import fold, squash_spaces, strip_control
 from retrieval.tokenize import term_of, word_spans
 
@@ -23,6 +24,22 @@ class ParsedQuery:
     corrections: Mapping[str, str] = field(default_factory=dict)  # typed word -> corpus word
     expansions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # term -> alias terms
     names: frozenset[str] = frozenset()  # terms written like names or numbers ("Crimea", "2024")
+    # In a message of several sentences, the one that asks (retrieval.question_focus) ...
+    asked: str = ""
+    # ... the terms only the other sentences use, which weigh less and count for no coverage ...
+    context_terms: frozenset[str] = frozenset()
+    # ... and further questions the message asks, which the answer does not take up.
+    other_questions: tuple[str, ...] = ()
+
+    @property
+    def question_terms(self) -> tuple[str, ...]:
+        """The terms of the question itself: every term but the context's."""
+        return tuple(t for t in self.terms if t not in self.context_terms)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a part of the message was read as context, not as the question."""
+        return self.asked not in ("", self.cleaned)
 
 
 def sanitize_question(question: str) -> str:
@@ -41,18 +58,25 @@ def parse_query(
     correct: Callable[[str], str | None] | None = None,
     aliases: Callable[[str], Mapping[str, tuple[str, ...]]] | None = None,
     chat_noise: bool = True,
+    focus: bool = True,
 ) -> ParsedQuery:
     """Clean, correct and tokenize a question.
 
     ``is_known`` tells whether an index term occurs in the corpus; ``correct`` maps an
     unknown word to a corpus word (or None); ``aliases`` maps the corrected question to
-    alias terms for each of its terms.
+    alias terms for each of its terms. With ``focus``, a message of several sentences
+    is searched for the one that asks, the others as context (``retrieval.question_focus``).
     """
     clean = sanitize_question(question)
     cleaned = strip_chat_noise(clean) if chat_noise else clean
+    found_focus = find_question(cleaned) if focus else None
+    asked = found_focus.question if found_focus else cleaned
+    asked_start = max(cleaned.find(asked), 0)
+    asked_end = asked_start + len(asked)
     corrections: dict[str, str] = {}
     terms: list[str] = []
     names: set[str] = set()
+    in_question: set[str] = set()
     for start, _, word in word_spans(cleaned):
         if chat_noise and fold(word) in CHAT_FILLER:
             continue
@@ -68,6 +92,8 @@ def parse_query(
         if looks_like_name(cleaned, start, word):
             names.add(term)
         terms.append(term)
+        if asked_start <= start < asked_end:
+            in_question.add(term)
     own = distinct(terms)
     found = dict(aliases(corrected_text(cleaned, corrections))) if aliases else {}
     expansions = {t: tuple(a for a in alias if a not in own) for t, alias in found.items()}
@@ -78,6 +104,9 @@ def parse_query(
         corrections=corrections,
         expansions={t: a for t, a in expansions.items() if a},
         names=frozenset(names),
+        asked=asked,
+        context_terms=frozenset(own) - in_question if in_question else frozenset(),
+        other_questions=found_focus.other_questions if found_focus else (),
     )
 
 

@@ -26,6 +26,13 @@ class EngineSettings:
     # Weight of an unknown common word against a known term of the same IDF: paraphrases
     # bring words the articles lack ("pay" for "fund"), which say less than names do.
     unknown_word_weight: float = 0.25
+    # In a message of several sentences, rank and decide on the one that asks; the others
+    # are context: searched with the question's terms counted this many times, and
+    # counted for no coverage (retrieval.question_focus).
+    find_question: bool = True
+    question_term_repeat: int = 2
+    # Whether the two models read the sentence that asks alone, or the whole message.
+    models_read_question_only: bool = False
     strip_chat_noise: bool = True  # mentions, emoji, links, filler (retrieval.chat_noise)
     spelling_correction: bool = True
     # The corrector indexes every word form of the corpus on first use: ~1 s at 10k passages,
@@ -60,6 +67,18 @@ class EngineSettings:
     # Any question is declined when the model reads every shortlisted text below this: on
     # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
     cross_encoder_unrelated_logit: float = -7.0
+    # With ``follow_on_filter``, a quote after the first is shown only when it too reads as
+    # an answer, and More results ends after the last such quote. Off until the front
+    # ends' paging tests are moved off "Who is Kirill Dmitriev?", which then has one quote.
+    follow_on_filter: bool = False
+    # With the model,
+    # a relevance (logit + answer-type bonus) of at least this, and at most the gap below
+    # the first's (the tightest pair that lost no hit@3 or MRR on the four dev sets, while
+    # showing 2.2-2.4 quotes instead of 3: docs/quality.md) ...
+    follow_on_min_relevance: float = -6.0
+    follow_on_max_gap: float = 8.0
+    # ... and without it, this share of the first's score (not measured yet: all shown).
+    follow_on_min_score_share: float = 0.0
     # ... for corpora up to this size, like the meaning stage: above it answers keep the
     # few-millisecond budget measured for large corpora (bench/RESULTS.md).
     cross_encoder_max_passages: int = 5_000

@@ -231,9 +231,9 @@ def test_warming_up_builds_the_spelling_index_and_runs_the_models(
     corpus_dir: Path, model_runs: list[int]
 ) -> None:
     engine = engine_for(corpus_dir)
-    assert engine._speller is None
+    assert not engine.terms.speller_built
     engine.warm_up()
-    assert engine._speller is not None
+    assert engine.terms.speller_built
     assert model_runs  # the cross-encoder's first run is behind us
     empty = corpus_dir / "empty"
     empty.mkdir()

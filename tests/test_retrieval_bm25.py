@@ -4,6 +4,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from retrieval.bm25 import OkapiScorer, okapi_idf
+from retrieval.tokenize import tokenize
 
 
 def test_term_in_exactly_half_the_passages_still_matches() -> None:
@@ -54,3 +55,10 @@ def test_idf_floor_is_positive() -> None:
 def test_empty_corpus_scores_nothing() -> None:
     assert OkapiScorer([]).top(["a"], 3) == []
     assert OkapiScorer([[], []]).top(["a"], 3) == []
+
+
+def test_each_passage_terms_are_what_the_index_was_given() -> None:
+    texts = ["The envoy met the envoy in Riyadh.", "Grain corridor talks", ""]
+    scorer = OkapiScorer([tokenize(text) for text in texts])
+    assert [scorer.terms_of(i) for i in range(3)] == [tokenize(text) for text in texts]
+    assert scorer.terms_of(0).count("envoy") == 2  # repeats kept, in order

@@ -1,10 +1,15 @@
 """Answers over the two seed articles: the right passage first, quoted verbatim, cited."""
 
+import json
+
 import pytest
 
 from retrieval import messages
+from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
-from retrieval.models import Answer
+from retrieval.messages import Reason
+from retrieval.passage_access import PassageList, passages_of
+from retrieval.settings import EngineSettings
 from tests.paths import FIRST_ARTICLE, SECOND_ARTICLE, SEEDS
 
 A, B = FIRST_ARTICLE, SECOND_ARTICLE
@@ -165,17 +170,43 @@ def test_json_shape(seed_engine: Engine) -> None:
     assert {"rank", "score", "excerpt", "passage", "paragraph", "source"} <= set(result)
     assert result["source"]["file"] == B
     assert result["source"]["title"].startswith("Putin tells Trump")
-    assert isinstance(Answer, type)
+    assert data["answered"] and "reason" not in data
+
+
+def test_reasons_and_verdicts_reach_json_as_their_codes(seed_engine: Engine) -> None:
+    declined = seed_engine.answer("What is the capital of France?").to_json(explain=True)
+    answered = seed_engine.answer("Who is Yuri Ushakov?").to_json(explain=True)
+    text = json.loads(json.dumps([declined, answered]))
+    assert text[0]["reason"] in {"low_confidence", "no_match"}
+    assert text[0]["explanation"]["no_answer_rule"] in {"decline", "doubtful"}
+    assert text[1]["explanation"]["no_answer_rule"] == "answer"
+    assert Reason(text[0]["reason"]) is Reason(declined["reason"])
+
+
+def test_passages_in_memory_are_read_like_the_saved_store(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("First paragraph here.\n\nSecond one. It has two.\n")
+    passages = load_corpus(tmp_path).passages
+    listed = passages_of(passages)
+    assert isinstance(listed, PassageList)
+    for i, passage in enumerate(passages):
+        assert listed.index_of(passage.id) == i
+        assert listed.text(i) == passage.text
+        assert listed[i] == passage
+    assert listed.index_of("a.txt#p9.1") is None
+    assert listed.take_terms() is None
 
 
 def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
     """The large-corpus engine, forced on the seeds, gives the same answers as BM25Okapi."""
     from retrieval.evaluation import load_questions
-    from retrieval.settings import EngineSettings
     from tests.paths import ROOT
 
-    okapi = Engine.from_folder(SEEDS, EngineSettings(engine="bm25okapi"))
-    fast = Engine.from_folder(SEEDS, EngineSettings(engine="fast", save_index=False))
+    # Without the cross-encoder, which reorders the same shortlist either way: the test
+    # compares the first stages, and reading ~250 questions twice is minutes on a busy machine.
+    okapi = Engine.from_folder(SEEDS, EngineSettings(engine="bm25okapi", cross_encoder=False))
+    fast = Engine.from_folder(
+        SEEDS, EngineSettings(engine="fast", save_index=False, cross_encoder=False)
+    )
     assert (okapi.engine_name, fast.engine_name) == ("OkapiScorer", "FastBM25")
     questions = [q.question for q in load_questions(ROOT / "eval" / "seed_questions.jsonl")]
     for question in questions + [q for q, _, _ in RIGHT_PASSAGE_FIRST]:
@@ -183,3 +214,65 @@ def test_fast_engine_answers_exactly_like_rank_bm25(tmp_path) -> None:
         assert (a.answered, a.reason) == (b.answered, b.reason), question
         assert [r.passage.id for r in a.results] == [r.passage.id for r in b.results], question
         assert [r.excerpt.text for r in a.results] == [r.excerpt.text for r in b.results]
+
+
+def _harbour_articles(folder) -> None:
+    (folder / "a.txt").write_text(
+        "The town library opened its new reading room in March 1998, with a hundred seats.\n\n"
+        "The library reading room is loved by students and their friends for its quiet.\n"
+    )
+    (folder / "b.txt").write_text(
+        "The harbour ferry started its night service in June 2004, after years of requests.\n\n"
+        "The ferry carries commuters and their bicycles across the wide bay.\n"
+    )
+
+
+def test_a_long_message_is_answered_from_the_sentence_that_asks(tmp_path) -> None:
+    _harbour_articles(tmp_path)
+    # BM25 and the meaning blend: the cross-encoder reads the whole message, as measured best
+    engine = Engine.from_folder(tmp_path, EngineSettings(cross_encoder=False))
+    message = (
+        "My friends and I love the library reading room and its quiet. "
+        "When did the ferry start its night service? And is it busy?"
+    )
+    answer = engine.answer(message)
+    assert answer.answered
+    assert answer.results[0].passage.id == "b.txt#p1.1"
+    assert answer.read_as == "When did the ferry start its night service?"
+    assert answer.other_questions == ("And is it busy?",)
+    data = answer.to_json(explain=True)
+    assert data["read_as"] == answer.read_as
+    assert data["explanation"]["question_taken"] == answer.read_as
+    assert "librari" in data["explanation"]["context_terms"]
+    assert engine.answer("When did the ferry start its night service?").read_as is None
+
+
+def test_a_question_limited_to_an_article_quotes_only_that_article(tmp_path) -> None:
+    _harbour_articles(tmp_path)
+    engine = Engine.from_folder(tmp_path)
+    question = "When did the library reading room open?"
+    assert engine.answer(question).results[0].passage.source.file == "a.txt"
+    limited = engine.answer(question, article="b.txt", top_k=5)
+    assert {r.passage.source.file for r in limited.results} <= {"b.txt"}
+    missing = engine.answer(question, article="c.txt")
+    assert (missing.answered, missing.reason) == (False, messages.NO_ARTICLE)
+    assert "c.txt" in (missing.message or "")
+
+
+def test_more_results_end_when_no_further_quote_answers() -> None:
+    """Past the quotes the model reads as answers, paging stops instead of showing filler."""
+    seed_engine = Engine.from_folder(SEEDS, EngineSettings(follow_on_filter=True))
+    question = "Who is Yuri Ushakov?"
+    first = seed_engine.answer(question, top_k=3)
+    shown = list(first.results)
+    offset, answer = 3, first
+    while answer.has_more and offset < 30:
+        answer = seed_engine.answer(question, top_k=3, offset=offset)
+        shown.extend(answer.results)
+        offset += 3
+    settings = seed_engine.settings
+    assert not answer.has_more
+    assert len(shown) <= settings.cross_encoder_shortlist
+    best = shown[0].score
+    assert all(r.score >= max(settings.follow_on_min_relevance, best - settings.follow_on_max_gap)
+               for r in shown[1:])  # fmt: skip

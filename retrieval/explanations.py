@@ -1,0 +1,84 @@
+"""Why an answer is what it is, for ``--explain`` and the JSON ``explanation``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from retrieval.bm25 import Scorer
+from retrieval.candidates import Candidate
+from retrieval.cross_encoder import MODEL_ID as CROSS_ENCODER_ID
+from retrieval.passage_access import Passages
+from retrieval.query import ParsedQuery
+from retrieval.semantic import MODEL_ID
+from retrieval.settings import EngineSettings
+from retrieval.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """What one engine tells about its answers: its index, models and settings."""
+
+    scorer: Scorer
+    passages: Passages
+    settings: EngineSettings
+    has_meaning: bool
+    has_reader: bool
+
+    def explain(
+        self,
+        parsed: ParsedQuery,
+        candidates: Sequence[Candidate],
+        verdict: Verdict | None = None,
+    ) -> dict[str, Any]:
+        """The terms, their weights, the stages used, the verdict and the winner's matches."""
+        s = self.settings
+        explanation: dict[str, Any] = {
+            "cleaned_question": parsed.cleaned,
+            "question_taken": parsed.asked or parsed.cleaned,
+            "context_terms": sorted(parsed.context_terms),
+            "other_questions": list(parsed.other_questions),
+            "corrections": dict(parsed.corrections),
+            "alias_terms": list(parsed.expansions),
+            "terms": [
+                {
+                    "term": term,
+                    "passages_with_term": self.scorer.doc_freq(term),
+                    "idf": round(self.scorer.idf(term), 3),
+                }
+                for term in parsed.terms
+            ],
+            "engine": type(self.scorer).__name__,
+            "names": sorted(parsed.names),
+            "min_coverage": s.min_coverage,
+            "min_coverage_unknown_name": s.min_coverage_unknown_name,
+            "meaning": (
+                {
+                    "model": MODEL_ID,
+                    "weight": s.semantic_weight,
+                    "min_similarity": s.semantic_min_similarity,
+                }
+                if self.has_meaning
+                else None
+            ),
+            "cross_encoder": (
+                {"model": CROSS_ENCODER_ID, "shortlist": s.cross_encoder_shortlist}
+                if self.has_reader
+                else None
+            ),
+        }
+        if verdict is not None:
+            explanation["no_answer_rule"] = verdict.value
+        if candidates:
+            best = candidates[0]
+            explanation["top"] = {
+                "passage_id": self.passages[best.index].id,
+                "score": round(best.score, 4),
+                "matched_terms": sorted(best.matched),
+                "coverage": round(best.coverage, 3),
+                "similarity": round(best.similarity, 3),
+                "relevance": None if best.relevance is None else round(best.relevance, 3),
+                "logit": None if best.logit is None else round(best.logit, 3),
+            }
+        return explanation

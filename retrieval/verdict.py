@@ -1,0 +1,85 @@
+"""Whether the passages found can answer the question: the no-answer rule, and the model's say.
+
+The rule judges BM25's and the meaning blend's order before the cross-encoder reads
+it: it was calibrated on that order, and a clearly declined question need not wait
+for the model. A question it doubts only for its coverage goes to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from retrieval.candidates import Candidate
+from retrieval.passage_access import Passages
+from retrieval.query import ParsedQuery
+from retrieval.query_terms import QueryTerms
+from retrieval.rerank import answer_pattern
+from retrieval.settings import EngineSettings
+from retrieval.text import fold
+
+
+class Verdict(StrEnum):
+    ANSWER = "answer"
+    DOUBTFUL = "doubtful"  # only the share of terms covered is in doubt: the model decides
+    DECLINE = "decline"
+
+
+def judge(
+    parsed: ParsedQuery,
+    shown: Sequence[Candidate],
+    *,
+    terms: QueryTerms,
+    passages: Passages,
+    settings: EngineSettings,
+    has_meaning: bool,
+) -> Verdict:
+    """The no-answer rule: whether the passages shown can answer the question.
+
+    DECLINE when none holds what the question asks for, none comes close in meaning
+    and none covers enough of its terms; DOUBTFUL when the only doubt is the share of
+    terms covered, which paraphrases lower ("walk away" for "abandon"): the
+    cross-encoder then decides (``model_agrees``). A name the articles lack is not
+    left to the model: on the labelled sets it answered 1 of the 15 such questions
+    declined here, all unanswerable (docs/quality.md).
+    """
+    s = settings
+    best = max(shown, key=lambda c: c.coverage)
+    wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if s.rerank else None
+    if wanted is not None and not any(
+        c.matched and wanted.search(fold(passages.text(c.index))) for c in shown
+    ):
+        return Verdict.DECLINE  # asks "how many" or "when"; no passage on it holds one
+    if has_meaning:
+        closest = max(c.similarity for c in shown)
+        if closest >= s.semantic_min_similarity:
+            return Verdict.ANSWER  # says the same in other words
+        if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
+            return Verdict.DECLINE  # shares some words, but is about something else
+    # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
+    # likely someone or something else: ask for more of the question to be covered.
+    if terms.unknown_names(parsed):
+        if best.coverage < s.min_coverage_unknown_name:
+            return Verdict.DECLINE
+        return Verdict.ANSWER
+    return Verdict.DOUBTFUL if best.coverage < s.min_coverage else Verdict.ANSWER
+
+
+def model_agrees(verdict: Verdict, read: Sequence[Candidate], settings: EngineSettings) -> bool:
+    """Whether the cross-encoder's reading of the shortlist upholds answering.
+
+    A doubtful question needs a text the model reads as an answer on its own merits
+    (its logit, without the answer-type bonus, at least ``cross_encoder_min_logit``);
+    any question needs one above ``cross_encoder_unrelated_logit``, below which the
+    model reads every text as unrelated ("What's the capital of Australia?" sharing
+    only "capitals" with the articles). Without the model the rule alone decides.
+    """
+    logits = [c.logit for c in read if c.logit is not None]
+    if not logits:
+        return verdict == Verdict.ANSWER
+    floor = (
+        settings.cross_encoder_min_logit
+        if verdict == Verdict.DOUBTFUL
+        else settings.cross_encoder_unrelated_logit
+    )
+    return max(logits) >= floor
