@@ -79,6 +79,7 @@ class Outcome:
     paragraph_rank: int | None  # own paragraph, whatever it says
     seconds: float
     first_quote: str | None = None
+    first_file: str | None = None  # whose file the first result is from: a distractor's?
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +93,7 @@ class Outcome:
             "paragraph_rank": self.paragraph_rank,
             "seconds": round(self.seconds, 4),
             "first_quote": self.first_quote,
+            "first_file": self.first_file,
         }
 
 
@@ -123,6 +125,7 @@ def judge(
         paragraph_rank=paragraph_rank,
         seconds=seconds,
         first_quote=results[0].excerpt.text if results else None,
+        first_file=results[0].passage.source.file if results else None,
     )
 
 

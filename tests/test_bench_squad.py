@@ -174,7 +174,7 @@ def test_a_hit_needs_the_questions_own_paragraph_and_the_span_in_the_quote() -> 
     outcome = judge(DESIGNER, answer, MAPPING, seconds=0.5)
     assert (outcome.quote_rank, outcome.passage_rank, outcome.paragraph_rank) == (3, 3, 3)
     assert not outcome.declined
-    assert outcome.first_quote == ALPHA
+    assert (outcome.first_quote, outcome.first_file) == (ALPHA, "other/page.html")
 
 
 def test_the_span_in_the_passage_but_not_in_the_quote_counts_only_as_a_passage_hit() -> None:
