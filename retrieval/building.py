@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.bm25 import OkapiScorer, Scorer
-from retrieval.corpus import Corpus, article_files, load_corpus, scan_article_files
+from retrieval.corpus import Corpus, load_corpus, scan_article_files
 from retrieval.cross_encoder import CrossEncoder
 from retrieval.index_cache import CACHE_DIRNAME, start_loading_kernels
 from retrieval.passage_access import Passages
@@ -46,7 +46,7 @@ def load_articles(folder: Path | str, settings: EngineSettings, *, workers: int 
     if large and settings.engine != "bm25okapi":
         start_loading_kernels()
     corpus, status = load_corpus_cached(folder, version=INDEX_VERSION, files=files, workers=workers)
-    if status:
+    if status.saved:
         log.info("Passages %s from %s", status, folder)
     return corpus
 
@@ -84,7 +84,7 @@ def _fast_scorer(
             stamps = corpus.stamps  # the store's: the files are not listed again
             scorer, status = load_or_build_fast(
                 corpus.folder,
-                files=article_files(corpus.folder) if stamps is None else (),
+                files=scan_article_files(corpus.folder) if stamps is None else (),
                 stamps=stamps,
                 texts=texts,
                 terms=passages.take_terms,

@@ -41,7 +41,7 @@ from retrieval.reading import AnswerTest, Reader
 from retrieval.refusals import before_search, decline, unknown_article
 from retrieval.rerank import answer_test
 from retrieval.settings import EngineSettings
-from retrieval.text import fold
+from retrieval.source_search import find_sources
 from retrieval.verdict import Verdict, judge, model_agrees
 
 __all__ = ["INDEX_VERSION", "Engine", "build_engine"]
@@ -124,14 +124,9 @@ class Engine:
         return None if index is None else self.passages[index]
 
     def find_sources(self, text: str, limit: int = 25) -> list[Source]:
-        """Sources whose title or file name contains ``text`` (all of them for empty text)."""
-        needle = fold(text.strip())
-        found = [
-            source
-            for source in self.sources
-            if needle in fold(source.label) or needle in fold(source.file)
-        ]
-        return found[:limit]
+        """The articles ``text`` names by title, author, outlet, file or first words, best
+        first (all of them for empty text)."""
+        return find_sources(self.sources, text, limit)
 
     def parse(self, question: str) -> ParsedQuery:
         return self.terms.parse(question)
