@@ -1,6 +1,5 @@
 """The seedbot command line, as a person or a script uses it."""
 
-import inspect
 import io
 import json
 import os
@@ -507,15 +506,16 @@ def test_article_that_names_nothing_is_an_error() -> None:
     assert "no article is named" in line and "seedbot sources" in line
 
 
-@pytest.mark.skipif(
-    "article" not in inspect.signature(Engine.answer).parameters,
-    reason="the engine's answer(article=...) is not in this branch yet",
-)
 def test_article_restricts_the_answer_to_one_article(capsys: pytest.CaptureFixture[str]) -> None:
     second = "002_cedde9cd03eafeb7.txt"
-    assert main(["ask", "--json", "--article", second, "ceasefire"]) == 0
+    assert main(["ask", "--json", "--top", "5", "Trump"]) == 0
+    everywhere = json.loads(capsys.readouterr().out)["results"]
+    assert len({r["source"]["file"] for r in everywhere}) == 2  # both articles name him
+    assert main(["ask", "--json", "--top", "5", "--article", second, "Trump"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
     assert results and {r["source"]["file"] for r in results} == {second}
+    assert main(["ask", "--json", "--article", second, "ceasefire"]) == 0  # only the other has it
+    assert json.loads(capsys.readouterr().out)["answered"] is False
     title = json.loads(run_cli("sources", "--json").stdout)[1]["title"]
     assert main(["ask", "--json", "--article", title, "Who is Yuri Ushakov?"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
