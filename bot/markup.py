@@ -25,8 +25,10 @@ _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:)")
 _MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # Autolinks (https://…, steam://…) need the scheme's "://" whole.
 _SCHEME = re.compile(r"://")
-# Line breaks other than "\n" would break a block quote the text sits in: they become spaces.
+# Line breaks would end the block quote or the list line the text sits in: they become
+# spaces, "\n" too unless the caller keeps lines (each line start is then escaped).
 _ODD_BREAKS = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ALL_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Block markup at the start of a line (after up to three spaces): headings, subtext, quotes,
 # list items, numbered items. The character that makes it markup is group 2.
 _NUMBERED = re.compile(r"^( {0,3}\d{1,9})\.(?= |$)", re.MULTILINE)
@@ -39,12 +41,12 @@ def neutralise_mentions(text: str) -> str:
     return _MASS_MENTION.sub("@" + ZERO_WIDTH_SPACE, text)
 
 
-def escape_markup(text: str) -> str:
-    """``text`` shown literally by Discord: no markdown, link, mention, emoji or heading."""
-    text = _ODD_BREAKS.sub(" ", text)
+def escape_markup(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` shown literally by Discord: no markdown, link, mention, emoji or heading;
+    on one line unless ``keep_lines`` (a title, a citation or a quote must stay one line)."""
+    text = (_ODD_BREAKS if keep_lines else _ALL_BREAKS).sub(" ", text)
     text = _INLINE.sub(r"\\\g<0>", text)
     text = neutralise_mentions(text)
     text = _SCHEME.sub(r"\\://", text)
     text = _BLOCK.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\\.", text)
-

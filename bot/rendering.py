@@ -23,13 +23,13 @@ NOTHING_COLOUR = discord.Colour.light_grey()
 SOURCES_PER_PAGE = 10
 
 
-
-def escape_text(text: str) -> str:
-    """Show ``text`` literally: no markdown, mention or channel rendering, no pings.
+def escape_text(text: str, *, keep_lines: bool = False) -> str:
+    """Show ``text`` literally: no markdown, mention or channel rendering, no pings, and on
+    one line unless ``keep_lines`` (a line break in a title would end the quote it cites).
 
     Linear in the text (``bot.markup``): discord.py's ``escape_markdown`` backtracks.
     """
-    return escape_markup(text)
+    return escape_markup(text, keep_lines=keep_lines)
 
 
 def escape_clipped(text: str, limit: int) -> str:
@@ -159,7 +159,7 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
 
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
-    reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
+    reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT, keep_lines=True)
     if answer.reason in engine_messages.SMALL_TALK | {engine_messages.SOURCES}:  # not a miss
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
         embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))

@@ -21,7 +21,9 @@ def _seconds(action: object, *args: object) -> float:
 def test_the_stalling_question_renders_its_title_at_once() -> None:
     # discord.py's escape_markdown took ~3 s here; a linear escaper takes well under 50 ms
     # even on a loaded machine (the figure itself is in bench/regex_audit.py).
-    assert _seconds(rendering.question_title, STALLING_QUESTION) < 0.5  # a regression guard, not a timing goal
+    assert (
+        _seconds(rendering.question_title, STALLING_QUESTION) < 0.5
+    )  # a regression guard, not a timing goal
     title = rendering.question_title(STALLING_QUESTION)
     assert len(title) <= limits.EMBED_TITLE
     assert title.startswith("\\[\\[")
@@ -35,15 +37,16 @@ def test_a_masked_link_in_the_title_is_dead_and_its_markup_too() -> None:
 @pytest.mark.parametrize(
     ("text", "escaped"),
     [
-        ("**bold** __under__ ~~strike~~ `code`", "\\*\\*bold\\*\\* \\_\\_under\\_\\_ \\~\\~strike\\~\\~ \\`code\\`"),
+        (
+            "**bold** __under__ ~~strike~~ `code`",
+            "\\*\\*bold\\*\\* \\_\\_under\\_\\_ \\~\\~strike\\~\\~ \\`code\\`",
+        ),
         ("a \\ backslash", "a \\\\ backslash"),
         ("# Heading", "\\# Heading"),
         ("### Small", "\\### Small"),
         ("-# subtext", "\\-# subtext"),
-        ("> quote\n>>> more", "\\> quote\n\\>>> more"),
-        ("- item\n+ item\n* item", "\\- item\n\\+ item\n\\* item"),
-        ("1. first\n  22. second", "1\\. first\n  22\\. second"),
-        ("line one\rline two\u2028three", "line one line two three"),
+        ("> quote", "\\> quote"),
+        ("line one\rline two\u2028three\nfour", "line one line two three four"),
         ("see https://x.org/a_b", "see https\\://x.org/a\\_b"),
         ("Who proposed a 30-day ceasefire?", "Who proposed a 30-day ceasefire?"),
         ("why did he go? (Who is he?)", "why did he go? (Who is he?)"),
@@ -54,9 +57,34 @@ def test_markup_is_escaped_and_plain_text_left_alone(text: str, escaped: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("> quote\n>>> more", "\\> quote\n\\>>> more"),
+        ("- item\n+ item\n* item", "\\- item\n\\+ item\n\\* item"),
+        ("1. first\n  22. second", "1\\. first\n  22\\. second"),
+        ("line one\rline two\u2028three\nfour", "line one line two three\nfour"),
+    ],
+)
+def test_kept_lines_each_start_literally(text: str, escaped: str) -> None:
+    assert escape_markup(text, keep_lines=True) == escaped
+
+
+@pytest.mark.parametrize(
     "token",
-    ["@everyone", "@here", "@EVERYONE", "<@123>", "<@!123>", "<@&456>", "<#789>", "<:e:1>",
-     "<a:e:2>", "<t:1700000000:R>", "</ask:3>", "<id:customize>"],
+    [
+        "@everyone",
+        "@here",
+        "@EVERYONE",
+        "<@123>",
+        "<@!123>",
+        "<@&456>",
+        "<#789>",
+        "<:e:1>",
+        "<a:e:2>",
+        "<t:1700000000:R>",
+        "</ask:3>",
+        "<id:customize>",
+    ],
 )
 def test_mentions_emoji_timestamps_and_commands_are_broken(token: str) -> None:
     for escape in (escape_markup, neutralise_mentions, rendering.plain_text):
@@ -74,7 +102,9 @@ def test_plain_text_keeps_the_bots_own_markdown_and_the_limit() -> None:
 
 def test_escape_clipped_reads_only_what_fits() -> None:
     huge = "word " * 1_000_000  # 5 MB
-    assert _seconds(rendering.escape_clipped, huge, 4096) < 0.5  # a regression guard, not a timing goal
+    assert (
+        _seconds(rendering.escape_clipped, huge, 4096) < 0.5
+    )  # a regression guard, not a timing goal
     clipped = rendering.escape_clipped(huge, 100)
     assert len(clipped) <= 100
     assert clipped.endswith("…")
