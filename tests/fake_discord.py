@@ -764,6 +764,7 @@ class FaultyDiscord(FakeDiscord):
         self.ack_heartbeats = True
         self.interaction_deadline: float | None = None  # seconds; None: never expire
         self.expired_callbacks: list[str] = []  # tokens of callbacks refused as too late
+        self.refuse_identify_with: int | None = None  # a close code to answer IDENTIFY with
 
     def delay_next(self, method: str, path_regex: str, seconds: float, *, times: int = 1) -> None:
         """Answer the next ``times`` matching requests ``seconds`` late (handled at once)."""
@@ -814,6 +815,10 @@ class FaultyDiscord(FakeDiscord):
     ) -> None:
         if message.get("op") == 1 and not self.ack_heartbeats:
             self.heartbeats.append(time.perf_counter())  # heard, never acknowledged
+            return
+        if message.get("op") == 2 and self.refuse_identify_with is not None:
+            self.identifies.append(message.get("d") or {})
+            await socket.close(code=self.refuse_identify_with)
             return
         await super()._on_gateway_message(socket, key, message)
 

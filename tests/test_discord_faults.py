@@ -19,6 +19,7 @@ import pytest
 from bot import messages
 from bot.client import SeedBot
 from bot.incidents import log_faults_once_per_incident
+from bot.runner import serve
 from tests.fake_discord import FaultyDiscord, InteractionTrace, bot_settings, running_bot
 
 QUESTION = "When do lighthouses guide ships?"
@@ -225,3 +226,20 @@ async def test_unacknowledged_heartbeats_lead_to_a_new_connection(
         assert_answer(await ask(fake))
     assert time.perf_counter() - fault_over < RECOVERY_SECONDS
     assert fake.resumes
+
+
+@pytest.mark.parametrize(("code", "says"), [(4004, "DISCORD_TOKEN"), (4011, "SEEDBOT_SHARD_COUNT")])
+async def test_a_close_discord_says_not_to_retry_is_one_clear_line(
+    fake: FaultyDiscord,
+    tmp_path: Path,
+    corpus: Path,
+    capsys: pytest.CaptureFixture[str],
+    code: int,
+    says: str,
+) -> None:
+    fake.refuse_identify_with = code
+    assert await asyncio.wait_for(serve(settings(fake, tmp_path, corpus), "fake-token"), 30) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
