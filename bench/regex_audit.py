@@ -6,8 +6,9 @@ Finds the compiled patterns of every module in ``bot/`` and ``retrieval/`` (plus
 built at run time), and tries each with ``search``, ``sub`` and ``fullmatch`` on crafted
 inputs: each character of the pattern repeated, pairs of them alternating, runs of words,
 spaces and apostrophes, nested brackets, each ending in a character that forces a
-mismatch. Sizes grow 1k, 2k, 5k, 10k characters and stop growing once a run passes 0.1 s,
-so a catastrophic pattern is reported (with its growth) rather than hanging the audit.
+mismatch. Sizes grow 1k, 2k, 5k, 10k characters and stop growing once a run passes 0.1 s;
+each pattern runs in a child process killed after 30 s, so an exponential pattern is
+reported with the input it was on rather than hanging the audit.
 Prints the slowest input of each pattern, slowest first; ``--all`` lists the fast ones too.
 Stops by itself in a minute or two.
 """
@@ -17,14 +18,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import itertools
+import multiprocessing
 import pkgutil
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 SLOW_SECONDS = 0.05  # a step of rendering or answering must stay under this
 STOP_GROWING = 0.1
+PATTERN_TIMEOUT = 30.0  # seconds for all the inputs of one pattern; past it, the child is killed
 SIZES = (1_000, 2_000, 5_000, 10_000)
 PACKAGES = ("bot", "retrieval")
 ENDINGS = ("\x00", "!")
@@ -109,11 +113,15 @@ def timed(action: Callable[[], object], repeats: int = 1) -> float:
     return best
 
 
-def audit(where: str, compiled: re.Pattern[str], max_size: int) -> Finding:
+def audit(
+    where: str, compiled: re.Pattern[str], max_size: int, trying: Connection | None = None
+) -> Finding:
     worst = Finding(where, compiled.pattern, "", 0.0, 0)
     for size in (s for s in SIZES if s <= max_size):
         grew = False
         for description, text in crafted_inputs(compiled.pattern, size):
+            if trying is not None:
+                trying.send(f"{description} (size {size})")
             seconds = max(
                 timed(lambda t=text: compiled.search(t)),  # type: ignore[misc]
                 timed(lambda t=text: compiled.sub("", t)),  # type: ignore[misc]
@@ -131,6 +139,36 @@ def audit(where: str, compiled: re.Pattern[str], max_size: int) -> Finding:
         if grew:
             break  # quadratic or worse: the next size could take minutes
     return worst
+
+
+def _audit_child(
+    where: str, compiled: re.Pattern[str], max_size: int, results: Connection
+) -> None:
+    results.send(audit(where, compiled, max_size, results))
+
+
+def audit_bounded(where: str, compiled: re.Pattern[str], max_size: int) -> Finding:
+    """``audit`` in a child process, killed after ``PATTERN_TIMEOUT``: a regular expression
+    cannot be interrupted, and an exponential one would never return."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_audit_child, args=(where, compiled, max_size, sending), daemon=True
+    )
+    child.start()
+    last = "?"
+    deadline = time.perf_counter() + PATTERN_TIMEOUT
+    while time.perf_counter() < deadline:
+        if receiving.poll(0.1):
+            message = receiving.recv()
+            if isinstance(message, Finding):
+                child.join()
+                return message
+            last = message
+        elif not child.is_alive():
+            break
+    child.kill()
+    child.join()
+    return Finding(where, compiled.pattern, f"{last}: killed", PATTERN_TIMEOUT, 0)
 
 
 def discord_py_before(size: int) -> float:
@@ -154,7 +192,7 @@ def main() -> None:
         if (compiled.pattern, compiled.flags) in seen:
             continue
         seen.add((compiled.pattern, compiled.flags))
-        findings.append(audit(where, compiled, args.size))
+        findings.append(audit_bounded(where, compiled, args.size))
         if findings[-1].seconds > SLOW_SECONDS:
             print(f"  slow: {where} {findings[-1].seconds * 1000:.0f} ms", flush=True)
     findings.sort(key=lambda finding: -finding.seconds)
