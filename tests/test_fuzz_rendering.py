@@ -22,9 +22,15 @@ from bot.terminal import render_answer, render_sources
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from tests.fuzz_inputs import MENTION, hostile_text, huge_text
 
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
-FEWER = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(
+    max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
+FEWER = settings(
+    max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
+SLOW = settings(
+    max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
 _READ = re.compile(r"\\(.)|\*\*|(.)", re.DOTALL)  # an escape, our bold marker, a character
 
 
