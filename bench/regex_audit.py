@@ -141,9 +141,7 @@ def audit(
     return worst
 
 
-def _audit_child(
-    where: str, compiled: re.Pattern[str], max_size: int, results: Connection
-) -> None:
+def _audit_child(where: str, compiled: re.Pattern[str], max_size: int, results: Connection) -> None:
     results.send(audit(where, compiled, max_size, results))
 
 
