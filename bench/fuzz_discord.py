@@ -155,6 +155,7 @@ async def one_question(
                 counts["no answer"] += 1
             else:
                 counts["left alone (Q&A chatter)"] += 1
+                return  # waited for on purpose: not a slow answer
     seconds = time.perf_counter() - started
     slowest[:] = sorted([*slowest, (seconds, kind, question)], reverse=True)[:3]
 
