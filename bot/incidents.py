@@ -13,16 +13,17 @@ import logging
 from dataclasses import dataclass
 from typing import Final
 
-# The loggers whose warnings repeat per request or per reconnect during one fault.
-FAULT_LOGGERS: Final = (
-    "discord.http",  # 429 "We are being rate limited", 5xx retries
-    "discord.webhook.async_",  # interaction responses and follow-ups: 429s
-    "discord.gateway",  # "stopped responding", "Can't keep up"
-    "discord.shard",  # "Attempting a reconnect"
-    "discord.client",
-    "bot.endpoints",  # our 503 retries
-    "bot.replies",  # interactions that expired before the bot could answer
-)
+# The loggers whose records repeat per request or per reconnect during one fault, and the
+# highest level held: our own errors (a bug's traceback) always pass.
+FAULT_LOGGERS: Final = {
+    "discord.http": logging.CRITICAL,  # 429 "We are being rate limited", 5xx retries
+    "discord.webhook.async_": logging.CRITICAL,  # interaction responses and follow-ups: 429s
+    "discord.gateway": logging.CRITICAL,  # "stopped responding", "Can't keep up"
+    "discord.shard": logging.CRITICAL,  # "Attempting a reconnect"
+    "discord.client": logging.CRITICAL,
+    "bot.endpoints": logging.WARNING,  # our 503 retries
+    "bot.replies": logging.WARNING,  # interactions that expired before the bot could answer
+}
 INCIDENT_QUIET_SECONDS: Final = 60.0
 
 
@@ -45,7 +46,7 @@ class OncePerIncident(logging.Filter):
         self._open.clear()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING:
+        if not logging.WARNING <= record.levelno <= FAULT_LOGGERS.get(record.name, 0):
             return True
         key = (record.name, str(record.msg))
         incident = self._open.get(key)

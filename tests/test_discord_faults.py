@@ -18,7 +18,7 @@ import pytest
 
 from bot import messages
 from bot.client import SeedBot
-from bot.incidents import log_faults_once_per_incident
+from bot.incidents import OncePerIncident, log_faults_once_per_incident
 from bot.runner import serve
 from tests.fake_discord import FaultyDiscord, InteractionTrace, bot_settings, running_bot
 
@@ -243,3 +243,24 @@ async def test_a_close_discord_says_not_to_retry_is_one_clear_line(
     assert says in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_incident_logging_holds_repeats_of_faults_but_never_our_errors() -> None:
+    once = OncePerIncident(quiet=60)
+
+    def record(name: str, level: int, msg: str, created: float) -> logging.LogRecord:
+        made = logging.LogRecord(name, level, __file__, 1, msg, (), None)
+        made.created = created
+        return made
+
+    limited = "We are being rate limited. %s %s responded with 429."
+    assert once.filter(record("discord.http", logging.WARNING, limited, 0))
+    assert not once.filter(record("discord.http", logging.WARNING, limited, 10))
+    assert not once.filter(record("discord.http", logging.WARNING, limited, 65))  # still going
+    later = record("discord.http", logging.WARNING, limited, 200)  # a new incident
+    assert once.filter(later)
+    assert "repeated this 2 times" in later.getMessage()
+    for moment in (0, 1, 2):  # a bug's traceback is never held
+        assert once.filter(record("bot.replies", logging.ERROR, "Error in %s", moment))
+    assert once.filter(record("bot.cogs.ask", logging.WARNING, "anything", 0))
+    assert once.filter(record("bot.cogs.ask", logging.WARNING, "anything", 1))
