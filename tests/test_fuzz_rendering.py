@@ -76,7 +76,7 @@ def results(draw: st.DrawFn, text: st.SearchStrategy[str], rank: int) -> Result:
 
 @st.composite
 def answers(draw: st.DrawFn, text: st.SearchStrategy[str] | None = None) -> Answer:
-    text = text or hostile_text(20)
+    text = hostile_text(20) if text is None else text
     if not draw(st.booleans()):
         return Answer(
             question=draw(text),
