@@ -92,6 +92,12 @@ async def until(condition: Callable[[], object], seconds: float) -> None:
         await asyncio.sleep(0.05)
 
 
+def fresh_incidents(caplog: pytest.LogCaptureFixture) -> None:
+    """Count warnings from here on, with no incident left open by an earlier test."""
+    caplog.set_level(logging.WARNING)
+    log_faults_once_per_incident().reset()
+
+
 def warnings_matching(caplog: pytest.LogCaptureFixture, text: str) -> int:
     return sum(
         1
@@ -138,9 +144,8 @@ ROUTES_THE_BOT_USES = [
 async def test_rate_limits_on_every_route_are_waited_out_and_logged_once(
     fake: FaultyDiscord, tmp_path: Path, corpus: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING)
     async with running_bot(settings(fake, tmp_path, corpus)):
-        log_faults_once_per_incident().reset()
+        fresh_incidents(caplog)
         for _round in range(3):
             for method, route in ROUTES_THE_BOT_USES:
                 fake.fail_next(method, route, status=429, retry_after=0.2)
@@ -157,9 +162,8 @@ async def test_rate_limits_on_every_route_are_waited_out_and_logged_once(
 async def test_a_slow_response_and_an_expired_interaction(
     fake: FaultyDiscord, tmp_path: Path, corpus: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING)
     async with running_bot(settings(fake, tmp_path, corpus)):
-        log_faults_once_per_incident().reset()
+        fresh_incidents(caplog)
         # The acknowledgement reached Discord in time but its response is 4 s late.
         fake.delay_next("POST", r"/callback$", 4.0)
         assert_answer(await ask(fake))

@@ -21,6 +21,7 @@ from bot.markup import ZERO_WIDTH_SPACE
 from bot.terminal import render_answer, render_sources
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from tests.fuzz_inputs import MENTION, hostile_text, huge_text
+from tests.test_bot_rendering import assert_fits
 
 FAST = settings(
     max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None
@@ -104,14 +105,7 @@ def embed_texts(embed: discord.Embed) -> list[str]:
 
 
 def assert_fits_and_cannot_ping(embed: discord.Embed) -> None:
-    assert len(embed.title or "") <= limits.EMBED_TITLE
-    assert len(embed.description or "") <= limits.EMBED_DESCRIPTION
-    assert len(embed.footer.text or "") <= limits.EMBED_FOOTER
-    assert len(embed.fields) <= limits.EMBED_FIELDS
-    for field in embed.fields:
-        assert len(field.name or "") <= limits.EMBED_FIELD_NAME
-        assert len(field.value or "") <= limits.EMBED_FIELD_VALUE
-    assert len(embed) <= limits.EMBED_TOTAL
+    assert_fits(embed)
     assert len(embed) > 0  # a reply every time
     for text in embed_texts(embed):
         assert not MENTION.search(text), text
