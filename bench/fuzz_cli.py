@@ -109,8 +109,13 @@ def main() -> int:
         stderr = b"".join(errors).decode("utf-8", "replace")
         counts["tracebacks"] = stderr.count("Traceback")
         counts["crashes"] += counts["tracebacks"]
+        if process.returncode:
+            print(f"  exit code {process.returncode}")
         elapsed = time.perf_counter() - started
     report(counts, slowest, elapsed)
+    for line in stderr.splitlines():
+        if "Error" in line or "Failed" in line or "Traceback" in line:
+            print(f"  stderr: {line[:200]}")
     return 0
 
 
@@ -133,6 +138,7 @@ def check(line: bytes, counts: Counter[str]) -> None:
         counts["lines that are not an answer"] += 1
     elif data.get("reason") == "error":
         counts["crashes"] += 1
+        print(f"  error answer for {data.get('question', '')[:80]!r}")
     elif data["answered"]:
         counts["answered"] += 1
 
