@@ -22,8 +22,9 @@ from bot.components import DYNAMIC_ITEMS
 from bot.config import Settings
 from bot.cooldown import UserCooldown
 from bot.corpus import EngineFactory, EngineHolder, default_engine_factory
-from bot.endpoints import configure_endpoints, override_bot_gateway
+from bot.endpoints import configure_endpoints, override_bot_gateway, retry_unavailable
 from bot.feedback import FeedbackStore, open_store
+from bot.incidents import log_faults_once_per_incident
 from bot.replies import apologise, reply_privately
 from bot.sync import sync_commands
 
@@ -87,6 +88,8 @@ class SeedBot(commands.AutoShardedBot):
         self.shard_ids = list(settings.shard_ids) or None
         if settings.discord_gateway_url:
             override_bot_gateway(self.http, settings.discord_gateway_url)
+        retry_unavailable(self.http)  # discord.py retries 502 but not 503
+        log_faults_once_per_incident()
         self.settings = settings
         self.engines = EngineHolder(
             engine_factory or default_engine_factory(settings),

@@ -1,4 +1,6 @@
-"""Point discord.py at another REST base and gateway (an API proxy, or the tests' fake Discord).
+"""How discord.py reaches Discord: another REST base and gateway, and 503s retried.
+
+Another base and gateway serve an API proxy or the tests' fake Discord.
 
 discord.py keeps both as class attributes (``Route.BASE``, ``DiscordWebSocket.DEFAULT_GATEWAY``)
 and builds every URL from them, so this is process-wide: one bot per process, as deployed.
@@ -7,11 +9,17 @@ Unset settings restore Discord's defaults, so a test can never leak its URLs int
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Final
 
 import yarl
+from discord.errors import DiscordServerError
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
+
+log = logging.getLogger(__name__)
 
 DISCORD_API_BASE = Route.BASE
 DISCORD_GATEWAY = DiscordWebSocket.DEFAULT_GATEWAY
@@ -31,3 +39,31 @@ def override_bot_gateway(http: HTTPClient, gateway_url: str) -> None:
         return shards, gateway_url, limits
 
     http.get_bot_gateway = get_bot_gateway  # type: ignore[method-assign]
+
+
+# discord.py's HTTPClient.request retries 500, 502, 504 and 524 itself but raises on a 503
+# (Service Unavailable), which Discord's edge answers during brief outages: a channel reply
+# then failed on the first 503. The interaction webhooks already retry every 5xx.
+RETRIED_STATUSES: Final = frozenset({503})
+SERVER_ERROR_TRIES: Final = 5  # as discord.py's own loop
+
+
+def retry_unavailable(http: HTTPClient, *, backoff: Callable[[int], float] | None = None) -> None:
+    """Retry a 503 as discord.py retries a 502: up to 5 tries, waiting 1, 3, 5, 7 s."""
+    original = http.request
+    wait = backoff or (lambda tries: 1 + tries * 2)
+
+    async def request(route: Route, **kwargs: Any) -> Any:
+        for tries in range(SERVER_ERROR_TRIES):
+            try:
+                return await original(route, **kwargs)
+            except DiscordServerError as error:
+                if error.status not in RETRIED_STATUSES or tries == SERVER_ERROR_TRIES - 1:
+                    raise
+                log.warning("%s %s answered %s; retrying", route.method, route.path, error.status)
+                for file in kwargs.get("files") or ():
+                    file.reset()  # discord.py rewinds files only from its second try on
+                await asyncio.sleep(wait(tries))
+        raise AssertionError("unreachable")
+
+    http.request = request  # type: ignore[method-assign]

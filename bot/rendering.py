@@ -8,12 +8,12 @@ mentions in quoted text neutralised so a quote reads exactly as the article wrot
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import discord
 
 from bot import limits, messages
+from bot.markup import escape_markup, neutralise_mentions
 from retrieval import messages as engine_messages
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 
@@ -22,16 +22,23 @@ ANSWER_COLOUR = discord.Colour.blurple()
 NOTHING_COLOUR = discord.Colour.light_grey()
 SOURCES_PER_PAGE = 10
 
-_MENTION_LIKE = re.compile(r"<(?=[@#:]|a:|t:|/)")  # <@1>, <@&2>, <#3>, <:emoji:4>, <t:5>, </cmd:6>
-_LINE_START_MARKUP = re.compile(r"^(#{1,3} |-# |[-+>] |\d+\. )")
+
+def escape_text(text: str, *, keep_lines: bool = False) -> str:
+    """Show ``text`` literally: no markdown, mention or channel rendering, no pings, and on
+    one line unless ``keep_lines`` (a line break in a title would end the quote it cites).
+
+    Linear in the text (``bot.markup``): discord.py's ``escape_markdown`` backtracks.
+    """
+    return escape_markup(text, keep_lines=keep_lines)
 
 
-def escape_text(text: str) -> str:
-    """Show ``text`` literally: no markdown, no mention or channel rendering, no pings."""
-    text = discord.utils.escape_markdown(text)
-    text = discord.utils.escape_mentions(text)
-    text = _MENTION_LIKE.sub("<\u200b", text)
-    return _LINE_START_MARKUP.sub(lambda match: "\\" + match.group(1), text)
+def escape_clipped(text: str, limit: int) -> str:
+    """``escape_text(text)`` cut to ``limit`` characters, reading at most ``limit + 1``.
+
+    Escaping only lengthens text, so that prefix fills the limit and shows whether a cut is
+    needed: a 5 MB article or a 4,000-character question costs what a short one does.
+    """
+    return truncate(escape_text(text[: limit + 1]), limit)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -111,7 +118,8 @@ def citation(passage: Passage, budget: int = 500) -> str:
 
 
 def question_title(question: str) -> str:
-    return truncate(escape_text(question) or "?", limits.EMBED_TITLE)
+    """The user's question as a title: literal (no live markup or mention), within 256."""
+    return escape_clipped(question, limits.EMBED_TITLE) or "?"
 
 
 def _result_block(result: Result, budget: int) -> str:
@@ -151,7 +159,7 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
 
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
-    reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
+    reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT, keep_lines=True)
     if answer.reason in engine_messages.SMALL_TALK | {engine_messages.SOURCES}:  # not a miss
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
         embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))
@@ -274,5 +282,7 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
 
 
 def plain_text(text: str) -> str:
-    """Message content within the 2000-character limit (the caller's own wording)."""
-    return truncate(text, limits.MESSAGE_CONTENT)
+    """Message content within the 2000-character limit (the caller's own wording, markdown
+    kept), with any mention-like token a file name or a question brought in broken."""
+    safe = neutralise_mentions(text[: limits.MESSAGE_CONTENT + 1])
+    return truncate(safe, limits.MESSAGE_CONTENT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import discord
 
@@ -10,6 +11,14 @@ from bot import messages
 from bot.rendering import plain_text
 
 log = logging.getLogger(__name__)
+
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its deadline
+
+
+def interaction_expired(error: BaseException | None) -> bool:
+    """Discord refused a response because the interaction is gone (not acknowledged in 3 s)."""
+    original = getattr(error, "original", error)
+    return isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION
 
 
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
@@ -26,6 +35,17 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
 async def apologise(
     interaction: discord.Interaction, where: str, error: BaseException | None = None
 ) -> None:
-    """Log the traceback (of ``error``, else the one being handled); tell the user what to do."""
+    """Log the traceback (of ``error``, else the one being handled); tell the user what to do.
+
+    An interaction Discord has already dropped cannot be answered: Discord shows the user it
+    failed, so that is logged in one line (once per incident) and nothing more is sent.
+    """
+    if interaction_expired(error if error is not None else sys.exc_info()[1]):
+        log.warning(
+            "Interaction %s in %s expired before it was acknowledged; Discord showed it failed",
+            interaction.id,
+            where,
+        )
+        return
     log.error("Error in %s (interaction %s)", where, interaction.id, exc_info=error or True)
     await reply_privately(interaction, messages.ERROR)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import discord
 
@@ -15,6 +15,15 @@ from bot.client import SeedBot
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+
+# Gateway closes Discord says not to reconnect after (discord.py stops on them): what each
+# means for whoever runs the bot. Every other close is resumed or re-identified by discord.py.
+FATAL_CLOSES: Final = {
+    4010: "an invalid shard was sent: check SEEDBOT_SHARD_IDS against SEEDBOT_SHARD_COUNT",
+    4011: "the bot is in too many servers for one shard: set SEEDBOT_SHARD_COUNT",
+    4012: "an invalid API version: check DISCORD_API_BASE",
+    4013: "invalid gateway intents were sent",
+}
 
 
 def run_bot(settings: Settings) -> int:
@@ -52,6 +61,18 @@ async def serve(
             return 0
         except discord.LoginFailure:
             print(messages.TOKEN_INVALID, file=sys.stderr)
+            return 2
+        except discord.ConnectionClosed as closed:
+            if closed.code == 4004:  # authentication failed, on the gateway this time
+                print(messages.TOKEN_INVALID, file=sys.stderr)
+                return 2
+            if closed.code not in FATAL_CLOSES:
+                raise
+            print(
+                f"seedbot: Discord closed the gateway ({closed.code}): "
+                f"{FATAL_CLOSES[closed.code]}.",
+                file=sys.stderr,
+            )
             return 2
         except discord.PrivilegedIntentsRequired:
             if not bot.intents.message_content:

@@ -742,6 +742,87 @@ class FakeDiscord:
         }
 
 
+# -- fault injection (tests/test_discord_faults.py, bench/fuzz_discord.py) -------------------
+
+
+@dataclass
+class _Delay:
+    method: str
+    pattern: re.Pattern[str]
+    seconds: float
+    times: int
+
+
+class FaultyDiscord(FakeDiscord):
+    """The fake Discord with the faults real Discord has: slow responses, interactions that
+    expire after their deadline, heartbeats left unacknowledged, invalidated sessions and
+    closes that end the session. Without a fault set it behaves as ``FakeDiscord``."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._delays: list[_Delay] = []
+        self.ack_heartbeats = True
+        self.interaction_deadline: float | None = None  # seconds; None: never expire
+        self.expired_callbacks: list[str] = []  # tokens of callbacks refused as too late
+        self.refuse_identify_with: int | None = None  # a close code to answer IDENTIFY with
+
+    def delay_next(self, method: str, path_regex: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` matching requests ``seconds`` late (handled at once)."""
+        self._delays.append(_Delay(method, re.compile(path_regex), seconds, times))
+
+    def expire_interactions_after(self, seconds: float | None) -> None:
+        """Refuse an interaction callback arriving later than ``seconds`` after the
+        interaction was sent, as Discord does (404, Unknown interaction, code 10062)."""
+        self.interaction_deadline = seconds
+
+    async def close_gateway(self, code: int, *, resumable: bool) -> None:
+        """Close every socket with ``code``; when not ``resumable`` the session is gone too,
+        so a RESUME is answered with INVALID_SESSION and the bot must IDENTIFY again."""
+        if not resumable:
+            self.sessions.clear()
+        await self.drop_gateway(code)
+
+    async def invalidate_session(self, *, resumable: bool) -> None:
+        """Send INVALID_SESSION (op 9) on every socket, as Discord does on its side."""
+        self.connected.clear()
+        if not resumable:
+            self.sessions.clear()
+        for socket, _session in list(self._sockets.values()):
+            if not socket.closed:
+                await socket.send_str(json.dumps({"op": 9, "d": resumable}))
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        response = await super()._rest(request)
+        path = "/" + request.match_info["tail"]
+        for delay in self._delays:
+            if delay.times > 0 and delay.method == request.method and delay.pattern.search(path):
+                delay.times -= 1
+                await asyncio.sleep(delay.seconds)
+                break
+        return response
+
+    async def _route(self, method: str, path: str, body: Any, at: float) -> web.Response:
+        match = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if method == "POST" and match and self.interaction_deadline is not None:
+            trace = self.interactions.get(match[2])
+            if trace is not None and at - trace.sent_at > self.interaction_deadline:
+                self.expired_callbacks.append(trace.token)
+                return _json({"message": "Unknown interaction", "code": 10062}, status=404)
+        return await super()._route(method, path, body, at)
+
+    async def _on_gateway_message(
+        self, socket: web.WebSocketResponse, key: int, message: dict[str, Any]
+    ) -> None:
+        if message.get("op") == 1 and not self.ack_heartbeats:
+            self.heartbeats.append(time.perf_counter())  # heard, never acknowledged
+            return
+        if message.get("op") == 2 and self.refuse_identify_with is not None:
+            self.identifies.append(message.get("d") or {})
+            await socket.close(code=self.refuse_identify_with)
+            return
+        await super()._on_gateway_message(socket, key, message)
+
+
 # -- running the real bot against the fake ---------------------------------------------------
 
 

@@ -73,7 +73,7 @@ def test_markdown_and_mentions_in_quotes_are_neutralised() -> None:
     for mention in ("<@123>", "<@&456>", "<#789>"):
         assert mention not in escaped
     assert rendering.escape_text("# Heading").startswith("\\#")
-    assert rendering.escape_text("1. item").startswith("\\1.")
+    assert rendering.escape_text("1. item") == "1\\. item"  # "\\1" would show its backslash
 
 
 def test_highlights_survive_escaping_without_breaking_bold() -> None:
