@@ -37,7 +37,7 @@ def writable(folder: Path) -> bool:
 
 def _numba_subpath(source: Path) -> str:
     """The folder numba uses for ``source`` under a cache root (its own naming)."""
-    parent = str(source.resolve().parent)
+    parent = os.path.dirname(os.path.abspath(source))  # as numba spells it: no resolving
     return f"{os.path.basename(parent)}_{hashlib.sha1(parent.encode()).hexdigest()}"
 
 
