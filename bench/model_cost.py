@@ -2,13 +2,14 @@
 
     .venv/bin/python -m bench.model_cost [QUESTIONS.jsonl] [--corpus DIR] [--rounds N]
 
-"Before" is how the models ran until issue 17: the cross-encoder read each call's texts
-as one batch padded to the longest, and both onnxruntime sessions let their worker
-threads spin between calls. "After" is the code as it is. One engine answers every
-question with the models' memos emptied (a new question), switching between the two
-after each question, so a busy machine slows both alike: compare the ratio. Also shown:
-where the cross-encoder's time goes (tokenizing against the model, padded tokens), and
-how far the logits of a batch are from those of each pair alone.
+"Before" is how the models ran until issue 17: both onnxruntime sessions with
+onnxruntime's defaults besides the thread counts (worker threads that spin between calls,
+memory-pattern planning). "After" is the code as it is. The batches are the same, so the
+logits are too (checked here on every call). One engine answers every question with the
+models' memos emptied (a new question), switching between the two after each question,
+so a busy machine slows both alike: compare the ratio. Also shown: where the
+cross-encoder's time goes (tokenizing against the model, padded tokens), and what reading
+each pair alone, unpadded, would cost and change.
 """
 
 from __future__ import annotations
@@ -51,22 +52,14 @@ def spinning_session(model: Path, threads: int, *, optimise_fully: bool) -> Any:
     )
 
 
-def batched_logits(
-    model: CrossEncoder, session: Any, question: str, texts: list[str]
-) -> np.ndarray:
-    """The logits of one padded batch, as the cross-encoder read them before issue 17."""
-    tokenizer = model._tokenizer
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+def run_on(model: CrossEncoder, session: Any, question: str, texts: list[str]) -> np.ndarray:
+    """The model's batch for ``texts`` run on another session."""
+    mine = model._session
+    model._session = session
     try:
-        encodings = tokenizer.encode_batch([(question, t) for t in texts])
+        return model._run(question, texts)
     finally:
-        tokenizer.no_padding()
-    feeds = {
-        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-    }
-    return np.asarray(session.run(None, feeds)[0], dtype=np.float32).reshape(-1)
+        model._session = mine
 
 
 class Before:
@@ -83,43 +76,44 @@ class Before:
     @contextmanager
     def active(self) -> Iterator[None]:
         model, encoder = self.model, self.encoder
-        run, session = model._run, encoder._session
-        model._run = lambda q, texts: batched_logits(model, self.model_session, q, texts)  # type: ignore[method-assign, assignment]
-        encoder._session = self.encoder_session
+        sessions = model._session, encoder._session
+        model._session, encoder._session = self.model_session, self.encoder_session
         try:
             yield
         finally:
-            model._run = run  # type: ignore[method-assign, assignment]
-            encoder._session = session
+            model._session, encoder._session = sessions
 
 
 def where_time_goes(
-    model: CrossEncoder, batch_session: Any, calls: list[tuple[str, list[str]]]
+    model: CrossEncoder, before_session: Any, calls: list[tuple[str, list[str]]]
 ) -> None:
-    """Tokenizing against the model, padding, and batch-versus-alone logits."""
-    tokenizing = running = 0.0
+    """Tokenizing against the model, padding, the logits before and after, and what
+    reading each pair alone would cost and change."""
+    tokenizing = batched = alone_time = 0.0
     padded = real = 0
-    drift = []
+    changed, drift = [], []
     for question, texts in calls:
         started = time.perf_counter()
         encodings = model._tokenizer.encode_batch([(question, t) for t in texts])
         tokenizing += time.perf_counter() - started
         started = time.perf_counter()
-        alone = model._run(question, texts)
-        running += time.perf_counter() - started
-        longest = max(len(e.ids) for e in encodings)
-        padded += longest * len(encodings)
+        logits = model._run(question, texts)
+        batched += time.perf_counter() - started
+        started = time.perf_counter()
+        alone = np.concatenate([model._run(question, [t]) for t in texts])
+        alone_time += time.perf_counter() - started
+        padded += max(len(e.ids) for e in encodings) * len(encodings)
         real += sum(len(e.ids) for e in encodings)
-        drift.append(
-            float(np.abs(batched_logits(model, batch_session, question, texts) - alone).max())
-        )
+        changed.append(float(np.abs(run_on(model, before_session, question, texts) - logits).max()))
+        drift.append(float(np.abs(alone - logits).max()))
     print(
-        f"cross-encoder calls: {len(calls)}; tokenizing {tokenizing / running:.1%} of the model's"
-        f" time; one padded batch per call would read {padded / real:.2f}x the tokens"
+        f"cross-encoder calls: {len(calls)}; tokenizing {tokenizing / batched:.1%} of the model's"
+        f" time; the padded batches read {padded / real:.2f}x the tokens the texts hold"
     )
+    print(f"logits after against before: max |diff| {max(changed):.2g}")
     print(
-        f"logits of a padded batch against each pair alone: max |diff| {max(drift):.3f},"
-        f" median {statistics.median(drift):.3f}"
+        f"each pair alone, unpadded: {alone_time / batched:.2f}x the batches' time; logits"
+        f" moved by max {max(drift):.3f}, median {statistics.median(drift):.3f}"
     )
 
 
@@ -148,6 +142,7 @@ def main() -> None:
         return run(question, texts)
 
     times: dict[str, list[float]] = {"before issue 17": [], "after": []}
+    quoted: dict[str, list[list[tuple[str, str]]]] = {label: [] for label in times}
     for round_ in range(args.rounds):
         for i, question in enumerate(questions):
             order = ["before issue 17", "after"]
@@ -159,12 +154,13 @@ def main() -> None:
                 started = time.perf_counter()
                 if label == "after":
                     model._run = recording  # type: ignore[method-assign, assignment]
-                    engine.answer(question)
+                    answer = engine.answer(question)
                     model._run = run  # type: ignore[method-assign, assignment]
                 else:
                     with before.active():
-                        engine.answer(question)
+                        answer = engine.answer(question)
                 times[label].append((time.perf_counter() - started) * 1000)
+                quoted[label].append([(r.passage.id, r.excerpt.text) for r in answer.results])
     print(f"{len(questions)} new questions x {args.rounds} rounds over {args.corpus}/, both models")
     for label, millis in times.items():
         print(_summary(label, millis))
@@ -174,6 +170,8 @@ def main() -> None:
         f"p50 after / before: {p50['after'] / p50['before issue 17']:.2f}"
         f"   median of the per-question ratios: {statistics.median(ratios):.2f}"
     )
+    same = sum(a == b for a, b in zip(quoted["after"], quoted["before issue 17"], strict=True))
+    print(f"answers identical before and after (passages and quotes): {same}/{len(questions)}")
     where_time_goes(model, before.model_session, calls[: min(len(calls), 90)])
 
 

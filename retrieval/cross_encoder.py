@@ -55,7 +55,7 @@ class CrossEncoder:
         tokenizer = Tokenizer.from_file(str(verified(folder / "tokenizer.json", TOKENIZER_SHA256)))
         # "longest_first": a long passage loses its end, the question stays whole.
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        tokenizer.no_padding()  # each pair is read alone: see ``_run``
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
         self._session = cpu_session(model, threads, optimise_fully=True)
         self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
@@ -85,25 +85,21 @@ class CrossEncoder:
         return out
 
     def _run(self, question: str, passages: list[str]) -> np.ndarray:
-        """Read each pair alone, unpadded.
+        """One padded batch, as the labelled sets were measured with.
 
-        The int8 model quantizes its activations with one scale per call, taken over the
-        whole batch, padding included: in a batch a pair's logit moved by up to 0.8 with
-        the texts beside it. Alone, a pair always gets the same logit, and it is cheaper
-        too: no padding to read, and ~0.6x the time of one padded batch on two cores
-        (``python -m bench.model_cost``).
+        The int8 model quantizes its activations with one scale per call, over the whole
+        batch and its padding: reading each pair alone, unpadded, was ~0.6-0.8x the time
+        but moved logits by up to 0.9 and one answer per labelled set either way
+        (bench/RESULTS.md), so the batches stay as they were.
         """
         encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
-        logits = np.empty(len(encodings), dtype=np.float32)
-        for i, encoding in enumerate(encodings):
-            feeds = {
-                "input_ids": np.array([encoding.ids], dtype=np.int64),
-                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
-                "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
-            }
-            out: Any = self._session.run(None, feeds)[0]
-            logits[i] = np.asarray(out, dtype=np.float32).reshape(-1)[0]
-        return logits
+        feeds = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        logits: Any = self._session.run(None, feeds)[0]
+        return np.asarray(logits, dtype=np.float32).reshape(-1)
 
     _shared: LoadedOnce[CrossEncoder] = LoadedOnce(
         "The cross-encoder is off", "Shortlists keep their order."

