@@ -103,7 +103,7 @@ def where_time_goes(
         alone = np.concatenate([model._run(question, [t]) for t in texts])
         alone_time += time.perf_counter() - started
         padded += max(len(e.ids) for e in encodings) * len(encodings)
-        real += sum(len(e.ids) for e in encodings)
+        real += sum(sum(e.attention_mask) for e in encodings)
         changed.append(float(np.abs(run_on(model, before_session, question, texts) - logits).max()))
         drift.append(float(np.abs(alone - logits).max()))
     print(
