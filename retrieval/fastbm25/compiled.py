@@ -10,8 +10,9 @@ retrieval.fastbm25.compiled``): numba's compiler holds the GIL for seconds, whic
 slow the questions answered meanwhile, while a child runs on the other core. Then this
 process only loads the cache.
 
-``compile_ahead`` compiles into the cache at once: ``seedbot index`` calls it, so that a
-fresh install's first run with its index starts with the compiled kernel too. An index
+``seedbot index`` waits for such a load (``start_loading``, then ``wait``), so that a fresh
+install's first run with its index starts with the compiled kernel too; ``compile_ahead``
+compiles into the cache at once (the child, installers). An index
 used without a loader started (built in a test, say) loads the kernels on its first
 query.
 """
