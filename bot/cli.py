@@ -532,6 +532,7 @@ IN_MEMORY = "built in memory"  # Engine.index_status when the index could not be
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Build (or check) the saved index, so that the bot starts without building it."""
     from retrieval.engine import INDEX_VERSION, Engine
+    from retrieval.fastbm25 import compiled
     from retrieval.index_cache import CACHE_DIRNAME
     from retrieval.passage_store import load_corpus_cached
 
@@ -544,6 +545,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     check_not_empty(corpus)
     engine_settings = replace(settings.engine_settings(), engine="fast", save_index=True)
     engine = Engine(corpus, engine_settings, progress=sys.stderr.isatty(), workers=workers)
+    compiled.start_loading()  # FastBM25's kernels compiled and cached once (if not yet), so
+    compiled.wait()  # that the next start, even a fresh install's first, only loads them
     where = printable(str(folder / CACHE_DIRNAME))
     status = str(getattr(engine.index_status, "value", engine.index_status))
     summary = (

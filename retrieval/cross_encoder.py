@@ -85,6 +85,13 @@ class CrossEncoder:
         return out
 
     def _run(self, question: str, passages: list[str]) -> np.ndarray:
+        """One padded batch, as the labelled sets were measured with.
+
+        The int8 model quantizes its activations with one scale per call, over the whole
+        batch and its padding: reading each pair alone, unpadded, was ~0.6-0.8x the time
+        but moved logits by up to 0.9 and one answer per labelled set either way
+        (bench/RESULTS.md), so the batches stay as they were.
+        """
         encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
         feeds = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),

@@ -13,11 +13,13 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+SPINNING: Final = "session.intra_op.allow_spinning"  # onnxruntime's session option name
 
 
 class LoadedOnce(Generic[T]):
@@ -59,7 +61,15 @@ def verified(path: Path, sha256: str) -> Path:
 
 
 def cpu_session(model_path: Path, threads: int, *, optimise_fully: bool = False) -> Any:
-    """An onnxruntime session on the CPU, quiet, using ``threads`` threads per call."""
+    """An onnxruntime session on the CPU, quiet, using ``threads`` threads per call.
+
+    Options for a small shared machine (two cores, other processes busy): one call at a
+    time (sequential, one inter-op thread) and worker threads that sleep rather than
+    spin between calls: spinning took the cores other threads needed and made a reading
+    ~2.7x slower on a busy machine (``python -m bench.model_cost``). Shapes change with
+    every text, so onnxruntime's memory-pattern planning has nothing to reuse. None of
+    this changes a logit.
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -68,8 +78,11 @@ def cpu_session(model_path: Path, threads: int, *, optimise_fully: bool = False)
         if optimise_fully
         else ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     )
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.enable_mem_pattern = False
+    options.add_session_config_entry(SPINNING, "0")
     options.log_severity_level = 3
     return ort.InferenceSession(
         str(model_path), sess_options=options, providers=["CPUExecutionProvider"]

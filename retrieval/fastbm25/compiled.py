@@ -1,20 +1,40 @@
-"""FastBM25's compiled (numba) kernels, loaded in the background at start.
+"""FastBM25's compiled (numba) kernels, ready from the first question.
 
-Importing numba and loading the cached kernels takes about a second, most of a
-start with a saved index. ``start_loading`` does it in a daemon thread; until it
-is done, queries use the numpy kernel (``numpy_kernel``), which ranks identically,
-only slower. An index used without a loader started (built in a test, say) loads
-the kernels on its first query, as before.
+Importing numba and loading the cached kernels takes about a second, most of a start
+with a saved index; compiling them, when nothing is cached yet (a fresh install), takes
+several. ``start_loading`` does either in a daemon thread; until it is done, queries use
+the numpy kernel (``numpy_kernel``), which ranks identically, only slower, and every
+query asks again (``ready``), so a batch under way switches to the compiled kernel with
+its next question. A compile runs in a child process (``python -m
+retrieval.fastbm25.compiled``): numba's compiler holds the GIL for seconds, which would
+slow the questions answered meanwhile, while a child runs on the other core. Then this
+process only loads the cache.
+
+``seedbot index`` waits for such a load (``start_loading``, then ``wait``), so that a fresh
+install's first run with its index starts with the compiled kernel too; ``compile_ahead``
+compiles into the cache at once (the child, installers). An index
+used without a loader started (built in a test, say) loads the kernels on its first
+query.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from types import ModuleType
+
+from retrieval.fastbm25 import kernel_cache
+
+log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _kernels: ModuleType | None = None
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where ``retrieval`` is importable
 
 
 def ready() -> ModuleType | None:
@@ -29,13 +49,49 @@ def loading() -> bool:
 
 
 def load_now() -> ModuleType:
-    """The kernels module, imported and warmed up now (waits for a load under way)."""
+    """The kernels module, imported and warmed up now (compiled and cached if need be)."""
     global _kernels
     from retrieval.fastbm25 import kernels
 
     kernels.warm_up()
     _kernels = kernels
     return kernels
+
+
+def compile_ahead() -> bool:
+    """Compile the kernels into numba's disk cache now, unless cached; whether they are.
+
+    For ``seedbot index`` and installers: every later process then only loads them.
+    """
+    kernels = load_now()
+    return kernels.HAVE_NUMBA and kernels.CACHE_ROOT is not None
+
+
+def compile_in_child() -> bool:
+    """Compile and cache the kernels in a child process; whether it succeeded."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "retrieval.fastbm25.compiled"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as error:
+        log.info("Could not compile FastBM25's kernels in a child process: %s", error)
+        return False
+    if done.returncode != 0:
+        log.info("Compiling FastBM25's kernels in a child process failed: %s", done.stderr[-500:])
+    return done.returncode == 0
+
+
+def _load() -> None:
+    """Compile in a child when nothing is cached, then load here (from the cache)."""
+    if not kernel_cache.cached():
+        compile_in_child()  # on failure, load_now compiles here instead
+    load_now()
 
 
 def start_loading() -> threading.Thread | None:
@@ -45,7 +101,7 @@ def start_loading() -> threading.Thread | None:
         if _kernels is not None:
             return None
         if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=load_now, name="load FastBM25 kernels", daemon=True)
+            _thread = threading.Thread(target=_load, name="load FastBM25 kernels", daemon=True)
             _thread.start()
         return _thread
 
@@ -55,3 +111,7 @@ def wait() -> None:
     thread = _thread
     if thread is not None:
         thread.join()
+
+
+if __name__ == "__main__":  # what ``compile_in_child`` runs; exit 1 when nothing is cached
+    sys.exit(0 if compile_ahead() else 1)

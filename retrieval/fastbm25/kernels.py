@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - exercised when numba is absent
     numba = None  # type: ignore[assignment]
     HAVE_NUMBA = False
 
+from retrieval.fastbm25 import kernel_cache
 from retrieval.fastbm25.numpy_kernel import FloatArray, IntArray
 from retrieval.fastbm25.numpy_kernel import top_k_numpy as top_k_numpy  # re-exported
 
@@ -45,10 +46,18 @@ _NO_DOC = np.iinfo(np.int32).max
 Score = float | np.floating[Any]
 
 
+# Cached where numba can write, or in our fallback folder (``kernel_cache``); with no
+# writable folder at all, compiled in every process rather than refused.
+CACHE_ROOT = kernel_cache.chosen_root() if HAVE_NUMBA else None
+if CACHE_ROOT is not None and CACHE_ROOT.is_relative_to(kernel_cache.fallback_root()):
+    setattr(numba.config, "CACHE_DIR", str(kernel_cache.fallback_root()))  # noqa: B010
+
+
 def _jit(fn: F) -> F:
-    """Compile with numba (cached on disk, GIL released) when available."""
+    """Compile with numba (cached on disk when a folder allows, GIL released) when available."""
     if HAVE_NUMBA:
-        return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[return-value]
+        compile = numba.njit(cache=CACHE_ROOT is not None, nogil=True)
+        return compile(fn)  # type: ignore[return-value]
     return fn  # pragma: no cover
 
 
