@@ -641,6 +641,19 @@ class FakeDiscord:
         self, method: str, token: str, message_id: str | None, body: dict[str, Any], at: float
     ) -> web.Response:
         trace = self.interactions.get(token)
+        if method == "PATCH" and message_id == "@original" and trace and "message" in trace.payload:
+            # A button's interaction: @original is the message the button is on (edit in place).
+            original = self.messages.get(int(trace.payload["message"]["id"]), {})
+            message = {
+                **original,
+                **{k: v for k, v in body.items() if k in ("content", "embeds", "components")},
+            }
+            self.messages[int(message["id"])] = message
+            if trace.answered_at is None:
+                trace.answered_at = at
+                trace.final = body
+                trace.answered.set()
+            return _json(message)
         if method in ("POST", "PATCH"):
             message = self.message(
                 channel_id=self.channel_id, author=self.bot_user, body=body, message_type=20

@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, messages, rendering
+from bot import limits, rendering, texts
 from bot.components import sources_view
 from bot.rendering import escape_text, truncate
 from bot.replies import reply_privately
+from bot.services import BotServices
 from retrieval.models import Source
-
-if TYPE_CHECKING:
-    from bot.client import SeedBot
 
 
 class Library(commands.Cog):
-    def __init__(self, bot: SeedBot) -> None:
+    def __init__(self, bot: BotServices) -> None:
         self.bot = bot
 
-    @app_commands.command(name="sources", description=messages.SOURCES_DESCRIPTION)
-    async def sources(self, interaction: discord.Interaction[SeedBot]) -> None:
+    @app_commands.command(name="sources", description=texts.SOURCES_DESCRIPTION)
+    async def sources(self, interaction: discord.Interaction) -> None:
         engine = self.bot.engines.current
         if engine is None:
-            await reply_privately(interaction, messages.NOT_READY)
+            await reply_privately(interaction, texts.NOT_READY)
             return
         sources = engine.corpus.sources
         view = sources_view(0, len(sources))
@@ -36,17 +34,17 @@ class Library(commands.Cog):
             ephemeral=True,
         )
 
-    @app_commands.command(name="source", description=messages.SOURCE_DESCRIPTION)
-    @app_commands.describe(article=messages.SOURCE_ARTICLE_HELP)
-    async def source(self, interaction: discord.Interaction[SeedBot], article: str) -> None:
+    @app_commands.command(name="source", description=texts.SOURCE_DESCRIPTION)
+    @app_commands.describe(article=texts.SOURCE_ARTICLE_HELP)
+    async def source(self, interaction: discord.Interaction, article: str) -> None:
         engine = self.bot.engines.current
         if engine is None:
-            await reply_privately(interaction, messages.NOT_READY)
+            await reply_privately(interaction, texts.NOT_READY)
             return
         found = self._lookup(article)
         if found is None:
             query = f"“{escape_text(truncate(article.strip(), 100))}”"
-            await reply_privately(interaction, messages.SOURCE_NOT_FOUND.format(query=query))
+            await reply_privately(interaction, texts.SOURCE_NOT_FOUND.format(query=query))
             return
         passages = found.passages
         await interaction.response.send_message(
@@ -65,7 +63,7 @@ class Library(commands.Cog):
 
     @source.autocomplete("article")
     async def article_autocomplete(
-        self, interaction: discord.Interaction[SeedBot], current: str
+        self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         engine = self.bot.engines.current
         if engine is None:
@@ -80,11 +78,11 @@ class Library(commands.Cog):
             if len(source.file) <= limits.CHOICE_VALUE
         ]
 
-    @app_commands.command(name="help", description=messages.HELP_DESCRIPTION)
-    async def help(self, interaction: discord.Interaction[SeedBot]) -> None:
+    @app_commands.command(name="help", description=texts.HELP_DESCRIPTION)
+    async def help(self, interaction: discord.Interaction) -> None:
         embed = rendering.help_embed(list(self.bot.settings.qa_channel_ids))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-async def setup(bot: SeedBot) -> None:
-    await bot.add_cog(Library(bot))
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Library(cast(BotServices, bot)))
