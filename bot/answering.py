@@ -18,14 +18,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
+from bot import texts
 from bot.cooldown import UserCooldown
 from bot.engine_holder import AnswerEngine, EngineHolder
 from bot.feedback import AnswerRecord, new_answer_id
 from bot.triggers import clean_question
 from retrieval import messages as engine_messages
+from retrieval.chatter import Chatter, chatter
 from retrieval.follow_up import Reading, read_reply
 from retrieval.models import Answer
-from retrieval.small_talk import is_chatter
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Entry(StrEnum):
 class OutcomeKind(StrEnum):
     QUOTES = "quotes"  # quotes, stored under ``record.id`` for the buttons
     REPLY = "reply"  # the engine's own sentence: nothing found, small talk, the article list
+    CHATTER = "chatter"  # thanks, praise, laughter, an opinion…: a short friendly reply
     NO_MORE = "no_more"  # paging past the last plausible quote
     SILENT = "silent"  # chatter not addressed to the bot: no reply at all
     COOLDOWN = "cooldown"  # asking too fast; ``wait`` seconds
@@ -85,6 +87,7 @@ class Outcome:
     wait: float = 0.0
     offset: int = 0
     top_k: int = 0
+    chatter: Chatter | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,16 @@ class Admitted:
     search: str
     offset: int
     top_k: int
+
+
+def chatter_reply(kind: Chatter | None) -> str:
+    """The friendly reply to chatter said to the bot; greetings and thanks in the engine's
+    own words, so every front end says the same."""
+    if kind is Chatter.GREETING:
+        return engine_messages.message_for(engine_messages.GREETING)
+    if kind is Chatter.THANKS:
+        return engine_messages.message_for(engine_messages.THANKS)
+    return texts.CHATTER_REPLIES[str(kind or Chatter.EMOJI)]
 
 
 class AnswerStore(Protocol):
@@ -147,6 +160,11 @@ class AnsweringService:
         top_k = question.top_k or (previous.top_k if previous else self.top_k)
         if not text:
             return Outcome(OutcomeKind.EMPTY)
+        said = chatter(text)
+        if said is not None:  # never searched, so it needs no articles and no slot
+            if not question.entry.addressed:
+                return Outcome(OutcomeKind.SILENT, question=text, chatter=said)
+            return Outcome(OutcomeKind.CHATTER, question=text, chatter=said)
         if previous is None:
             return Admitted(question, text, text, 0, top_k)
         read = read_reply(previous.question, text)
@@ -212,7 +230,7 @@ class AnsweringService:
             offset=admitted.offset,
             top_k=admitted.top_k,
         )
-        if not question.entry.addressed and not self._asks_something(admitted, answer):
+        if not question.entry.addressed and answer.reason in QUIET_UNLESS_ADDRESSED:
             return replace(said, kind=OutcomeKind.SILENT)
         if admitted.offset and not answer.results:
             return replace(said, kind=OutcomeKind.NO_MORE)
@@ -232,16 +250,9 @@ class AnsweringService:
         await asyncio.to_thread(self._store().save_answer, record)
         return replace(said, kind=OutcomeKind.QUOTES, record=record)
 
-    @staticmethod
-    def _asks_something(admitted: Admitted, answer: Answer) -> bool:
-        """In a Q&A channel a message is answered only when it asks something: members'
-        chatter there ("lol", "i think it's fake tbh") is for each other."""
-        if answer.reason in QUIET_UNLESS_ADDRESSED:
-            return False
-        return not is_chatter(admitted.question.text)
 
-
-# What a Q&A channel's members say to each other: answered only when said to the bot.
-QUIET_UNLESS_ADDRESSED = frozenset({engine_messages.EMPTY, engine_messages.NO_TERMS}) | (
-    engine_messages.SMALL_TALK
-)
+# What the engine finds nothing to search in: in a Q&A channel, said to each other
+# ("@everyone", a greeting the recogniser let through), not worth a "nothing found".
+QUIET_UNLESS_ADDRESSED = frozenset(
+    {engine_messages.EMPTY, engine_messages.NO_TERMS, engine_messages.GREETING}
+) | {engine_messages.THANKS}

@@ -250,7 +250,7 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
 
 
 async def _chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
-    from bot.answering import AnsweringService, Entry, OutcomeKind, Question
+    from bot.answering import AnsweringService, Entry, OutcomeKind, Question, chatter_reply
     from bot.cooldown import UserCooldown
     from bot.engine_holder import EngineHolder
     from bot.feedback import AnswerRecord
@@ -295,6 +295,9 @@ async def _chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
             outcome = await service.ask(Question(text.removeprefix("/"), 0, Entry.CHAT, last))
             if outcome.kind is OutcomeKind.EMPTY:
                 out.write(engine_messages.message_for(engine_messages.EMPTY) + "\n")
+                continue
+            if outcome.kind is OutcomeKind.CHATTER:  # "thanks", "lol": a reply, no search
+                out.write(chatter_reply(outcome.chatter) + "\n")
                 continue
             if outcome.kind is OutcomeKind.NO_MORE or outcome.answer is None:
                 out.write("There are no more quotes for this question.\n")

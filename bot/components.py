@@ -19,7 +19,7 @@ from typing import Any, Self
 import discord
 
 from bot import limits, rendering, texts
-from bot.answering import Outcome, OutcomeKind
+from bot.answering import Outcome, OutcomeKind, chatter_reply
 from bot.feedback import AnswerRecord
 from bot.replies import apologise, reply_privately
 from bot.services import services_of
@@ -63,6 +63,8 @@ def present(outcome: Outcome) -> Reply | None:
         return Reply(content=texts.NOT_READY)
     if kind is OutcomeKind.NO_MORE:
         return Reply(content=texts.NO_MORE_RESULTS)
+    if kind is OutcomeKind.CHATTER:
+        return Reply(embed=rendering.chatter_embed(chatter_reply(outcome.chatter)))
     answer = outcome.answer
     assert answer is not None, "an answered outcome carries its answer"
     if answer.reason == engine_messages.SOURCES and outcome.engine is not None:

@@ -189,6 +189,15 @@ def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     return fit_embed(embed)
 
 
+def chatter_embed(text: str) -> discord.Embed:
+    """A short friendly reply to chatter: no title, so it never reads as "nothing found"."""
+    description = text.replace("list of sources", "list of sources (`/sources`)", 1)
+    embed = discord.Embed(
+        description=truncate(description, limits.EMBED_DESCRIPTION), colour=ANSWER_COLOUR
+    )
+    return fit_embed(embed)
+
+
 def passage_embed(passage: Passage) -> discord.Embed:
     """The whole passage a quote came from, for the "Full passage" button."""
     cite = citation(passage)

@@ -56,6 +56,25 @@ BUTTON_PREVIOUS: Final = "Previous"
 BUTTON_NEXT: Final = "Next"
 BUTTON_OPEN_ARTICLE: Final = "Open article"
 
+# Short friendly replies to chatter said to the bot (``retrieval.chatter``); greetings and
+# thanks use the engine's own sentences, so the terminal and Discord say the same.
+CHATTER_REPLIES: Final = {
+    "praise": "Thank you! Ask me anything else about the articles.",
+    "criticism": (
+        "Sorry that didn't help. Try other words, or a name, place or date from the articles; "
+        "the *Not helpful* button tells us too."
+    ),
+    "laughter": "😄 Ask me a question about the articles whenever you like.",
+    "farewell": "Bye! Come back with more questions any time.",
+    "agreement": "👍 Ask me another question whenever you like.",
+    "reaction": "I know! Ask me anything about the articles and I'll quote what they say.",
+    "emoji": "👋 Ask me a question about the articles and I'll answer with quotes from them.",
+    "remark": (
+        "I can't share opinions, but I can quote what the articles say: ask me a question "
+        "about them."
+    ),
+}
+
 SEARCHED_FOR: Final = "Searched for: {pairs}"
 ANSWER_FOOTER: Final = "Quotes {first}–{last}, best match first · verbatim from the articles"
 SOURCES_TITLE: Final = "Articles ({count})"

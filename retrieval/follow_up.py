@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from retrieval.chat_noise import DISCORD_MARKUP
+from retrieval.chatter import is_chatter
 from retrieval.stopwords import NLTK_ENGLISH
 from retrieval.text import fold
 
@@ -70,8 +71,8 @@ def leans_on_previous(reply: str) -> bool:
     """Whether the reply cannot stand alone: a pointer ("he", "that") in a short reply, a
     bare question word ("why?"), or "what about X?" that swaps one thing of the question."""
     words = _words(reply)
-    if not words or len(words) > MAX_FOLLOW_UP_WORDS:
-        return False
+    if not words or len(words) > MAX_FOLLOW_UP_WORDS or is_chatter(reply):
+        return False  # "thanks, that helps" points at the answer but asks nothing of it
     if set(words) <= _BARE | NLTK_ENGLISH:
         return True
     if _ABOUT_ANOTHER.match(" ".join(words)):

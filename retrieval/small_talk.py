@@ -164,10 +164,3 @@ def _kind(phrase: str) -> str | None:
     if phrase in GREETINGS:
         return messages.GREETING
     return None
-
-
-def is_chatter(message: str) -> bool:
-    """Whether a message is said to people rather than asked of the articles: thanks,
-    greetings, "what can you do?". A question about the collection is not chatter."""
-    kind = small_talk(message)
-    return kind is not None and kind in messages.SMALL_TALK

@@ -357,9 +357,11 @@ async def test_bad_inputs_get_a_clear_reply_within_limits_and_no_pings(
     markdown_title = finals[7]["embeds"][0]["title"]
     assert "\\*\\*bold\\*\\*" in markdown_title
     assert "\\|\\|spoiler\\|\\|" in markdown_title
-    everyone_title = finals[8]["embeds"][0]["title"]
-    assert "@everyone" not in everyone_title
-    assert "<@123>" not in everyone_title
+    assert finals[5]["embeds"][0]["description"].startswith("👋 Ask me a question")  # emoji
+    mentions_only = json.dumps(finals[8]["embeds"], ensure_ascii=False)
+    assert "Ask me a question" in mentions_only  # nothing but mentions: chatter, not a search
+    assert "@everyone" not in mentions_only
+    assert "<@123>" not in mentions_only
     assert_no_pings(fake)
 
 

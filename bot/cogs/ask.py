@@ -84,9 +84,12 @@ class Ask(commands.Cog):
                 channel_id=interaction.channel_id,
             )
         )
-        if isinstance(admitted, Outcome):
+        if isinstance(admitted, Outcome):  # said at once: a refusal, or a reply to chatter
             reply = present(admitted)
-            await reply_privately(interaction, (reply and reply.content) or texts.ERROR)
+            if reply is not None and reply.embed is not None:
+                await interaction.response.send_message(**reply.send_options(), ephemeral=private)
+            else:
+                await reply_privately(interaction, (reply and reply.content) or texts.ERROR)
             return
         # Acknowledged at once, even while the articles load: the answer follows.
         await interaction.response.defer(thinking=True, ephemeral=private)
