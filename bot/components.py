@@ -98,22 +98,17 @@ def _shown_answer_ids(message: discord.Message | None) -> set[str]:
     return found
 
 
-async def _checked_record(
-    interaction: discord.Interaction, answer_id: str, *, keep_private: bool = True
-) -> AnswerRecord | None:
+async def _checked_record(interaction: discord.Interaction, answer_id: str) -> AnswerRecord | None:
     """The answer a button names, if the clicker may use it; else a private refusal.
 
-    Refused: an id that the message the button is on does not show (a forged custom_id),
-    an answer no longer stored, and (with ``keep_private``) another person's private answer.
+    Refused: an answer no longer stored and another person's private answer. (A custom_id the message does not carry never gets here: see
+    ``refuse_unknown_button``.)
     """
-    if answer_id not in _shown_answer_ids(interaction.message):
-        await reply_privately(interaction, texts.BUTTON_INVALID)
-        return None
     record = await services_of(interaction).answering.record(answer_id)
     if record is None:
         await reply_privately(interaction, texts.ANSWER_EXPIRED)
         return None
-    if keep_private and record.private and interaction.user.id != record.asker_id:
+    if record.private and interaction.user.id != record.asker_id:
         await reply_privately(interaction, texts.NOT_YOUR_ANSWER)
         return None
     return record
@@ -348,13 +343,25 @@ def is_known_custom_id(custom_id: str) -> bool:
     return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DYNAMIC_ITEMS)
 
 
+def _custom_ids(message: discord.Message | None) -> set[str]:
+    if message is None:
+        return set()
+    return {
+        custom_id
+        for row in message.components
+        for child in getattr(row, "children", ())
+        if (custom_id := getattr(child, "custom_id", None))
+    }
+
+
 async def refuse_unknown_button(interaction: discord.Interaction) -> None:
-    """A click whose custom_id none of our buttons handles (garbage, overlong, altered):
-    say so privately instead of leaving the click to fail."""
+    """A click no button of ours will answer, said so privately instead of left to fail:
+    a custom_id none of them handles (garbage, overlong, altered), or one the message does
+    not carry (discord.py dispatches a button only from the message it is on)."""
     if interaction.type is not discord.InteractionType.component:
         return
     custom_id = str(interaction.data.get("custom_id", "")) if interaction.data else ""
-    if not is_known_custom_id(custom_id):
+    if not is_known_custom_id(custom_id) or custom_id not in _custom_ids(interaction.message):
         await reply_privately(interaction, texts.BUTTON_INVALID)
 
 

@@ -777,11 +777,14 @@ def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settin
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, **options: Any) -> AsyncIterator[SeedBot]:
-    """Start the real bot on this loop; yield once it is ready and the corpus is loaded."""
+async def running_bot(
+    settings: Settings, *, wait_for_corpus: bool = True, **options: Any
+) -> AsyncIterator[SeedBot]:
+    """Start the real bot on this loop; yield once it is ready and (unless told not to
+    wait) the corpus is loaded."""
     bot = SeedBot(settings, guild_ready_timeout=0.05, **options)
     task = asyncio.create_task(bot.start(settings.discord_token or ""))
-    ready = asyncio.ensure_future(_ready(bot))
+    ready = asyncio.ensure_future(_ready(bot, wait_for_corpus))
     done, _pending = await asyncio.wait(
         {task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED
     )
@@ -799,6 +802,7 @@ async def running_bot(settings: Settings, **options: Any) -> AsyncIterator[SeedB
             await asyncio.wait_for(task, 10)
 
 
-async def _ready(bot: SeedBot) -> None:
+async def _ready(bot: SeedBot, wait_for_corpus: bool = True) -> None:
     await bot.wait_until_ready()
-    await bot.engines.ready.wait()
+    if wait_for_corpus:
+        await bot.engines.ready.wait()
