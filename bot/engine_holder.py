@@ -103,9 +103,9 @@ class EngineHolder:
         self._settled = asyncio.Event()  # set once the first load succeeded or failed
 
     @classmethod
-    def holding(cls, engine: AnswerEngine) -> EngineHolder:
+    def holding(cls, engine: AnswerEngine, workers: int = 1) -> EngineHolder:
         """A holder of an engine already built (the terminal chat)."""
-        holder = cls(lambda: engine)
+        holder = cls(lambda: engine, workers=workers)
         holder._current = engine
         holder.ready.set()
         holder._settled.set()

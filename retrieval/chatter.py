@@ -150,9 +150,11 @@ def _is_sentence(words: list[str]) -> bool:
 
 
 def _opening(words: list[str]) -> str:
-    """The message from its first word that is not a greeting, "ok", "so", "hey bot"."""
+    """The message from its first word that is not a greeting, "ok", "lol", "hey bot"."""
     start = 0
-    while start < len(words) - 1 and words[start] in _PREFIX:
+    while start < len(words) - 1 and (
+        words[start] in _PREFIX or words[start] in _REACTIONS or _LAUGH.match(words[start])
+    ):
         start += 1
     return " ".join(words[start:])
 
