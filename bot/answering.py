@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot import texts
+from bot.articles import find_article
 from bot.cooldown import UserCooldown
 from bot.engine_holder import AnswerEngine, EngineHolder
 from bot.feedback import AnswerRecord, new_answer_id
@@ -30,6 +31,7 @@ from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
 
+MAX_REMEMBERED_ARTICLES = 10_000
 MAX_OFFSET = 100  # quotes past this are never a plausible answer: a forged page stops here
 
 
@@ -60,6 +62,7 @@ class OutcomeKind(StrEnum):
     COOLDOWN = "cooldown"  # asking too fast; ``wait`` seconds
     EMPTY = "empty"  # nothing to search once mentions and control characters are gone
     NOT_READY = "not_ready"  # the articles could not be loaded
+    NO_ARTICLE = "no_article"  # ``/ask article:`` names no article
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Question:
     private: bool = False
     guild_id: int | None = None
     channel_id: int | None = None
+    article: str | None = None  # search only this article (its file, or words of its title)
     asked_at: float = field(default_factory=time.monotonic)
 
 
@@ -148,6 +152,9 @@ class AnsweringService:
         # Answers in progress at once: under a burst, acknowledgements go out first and the
         # answers follow in order, instead of every step of every answer competing at once.
         self.slots = asyncio.Semaphore(concurrency)
+        # The article an answer was restricted to, so its pages stay in it. In memory: the
+        # stored record has no field for it yet, so after a restart a page searches all.
+        self._articles: dict[str, str] = {}
 
     def admit(self, question: Question) -> Admitted | Outcome:
         """The cheap checks, on the loop and before anything is acknowledged: the cooldown
@@ -179,6 +186,12 @@ class AnsweringService:
         if engine is None:
             return Outcome(OutcomeKind.NOT_READY)
         question = admitted.question
+        article = None
+        if question.article is not None:
+            found = find_article(engine, question.article)
+            if found is None:
+                return Outcome(OutcomeKind.NO_ARTICLE, question=question.article)
+            article = found.file
         async with self.slots:
             answer = await self.engines.answer(
                 engine,
@@ -186,8 +199,14 @@ class AnsweringService:
                 top_k=admitted.top_k,
                 offset=admitted.offset,
                 asked_at=question.asked_at,
+                article=article,
             )
-            return await self._outcome(admitted, engine, answer)
+            outcome = await self._outcome(admitted, engine, answer)
+        if outcome.record is not None and article is not None:
+            self._articles[outcome.record.id] = article
+            while len(self._articles) > MAX_REMEMBERED_ARTICLES:
+                del self._articles[next(iter(self._articles))]
+        return outcome
 
     async def ask(self, question: Question) -> Outcome:
         """``admit`` then ``answer``, for entry points with nothing to do in between."""
@@ -209,6 +228,7 @@ class AnsweringService:
             private=record.private,
             guild_id=record.guild_id,
             channel_id=record.channel_id,
+            article=self._articles.get(record.id),
         )
         return Admitted(question, record.question, record.question, offset, record.top_k)
 

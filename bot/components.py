@@ -63,6 +63,9 @@ def present(outcome: Outcome) -> Reply | None:
         return Reply(content=texts.NOT_READY)
     if kind is OutcomeKind.NO_MORE:
         return Reply(content=texts.NO_MORE_RESULTS)
+    if kind is OutcomeKind.NO_ARTICLE:
+        query = f"“{rendering.escape_text(rendering.truncate(outcome.question.strip(), 100))}”"
+        return Reply(content=texts.SOURCE_NOT_FOUND.format(query=query))
     if kind is OutcomeKind.CHATTER:
         return Reply(embed=rendering.chatter_embed(chatter_reply(outcome.chatter)))
     answer = outcome.answer

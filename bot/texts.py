@@ -10,6 +10,7 @@ ASK_QUESTION_HELP: Final = (
 )
 ASK_RESULTS_HELP: Final = "How many quotes to show (1-10)"
 ASK_PRIVATE_HELP: Final = "Only you see the answer (default: no)"
+ASK_ARTICLE_HELP: Final = "Search only this article (start typing its title)"
 SOURCES_DESCRIPTION: Final = "List the articles the bot can quote."
 SOURCE_DESCRIPTION: Final = "Show one article's details: author, outlet, date, size."
 SOURCE_ARTICLE_HELP: Final = "Start typing a title to pick an article"

@@ -293,3 +293,56 @@ async def test_forged_custom_ids_are_refused_privately(
     assert forged.ephemeral
     assert "not valid" in body["content"]
     assert not body.get("embeds")
+
+
+class _ArticleSpy:
+    """The real engine, recording the ``article`` each question was restricted to."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self.articles: list[str | None] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def answer(self, question: str, *, article: str | None = None, **options: Any) -> Any:
+        self.articles.append(article)
+        return self._engine.answer(question, **options)
+
+
+async def test_ask_article_autocompletes_and_restricts_the_search(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    settings = bot_settings(fake, tmp_path)
+    build = default_engine_factory(settings)
+    spies: list[_ArticleSpy] = []
+
+    def factory() -> AnswerEngine:
+        spies.append(_ArticleSpy(build()))
+        return spies[-1]  # type: ignore[return-value]
+
+    async with running_bot(settings, engine_factory=factory):
+        complete = await fake.send_interaction(
+            fake.command_interaction(
+                "ask", {"question": "why?", "article": "putin"}, focused="article"
+            )
+        )
+        await answered(complete)
+        assert complete.callback is not None
+        choice = complete.callback["data"]["choices"][0]
+        assert choice["name"].startswith("Putin tells Trump")
+        trace = await fake.send_interaction(
+            fake.command_interaction(
+                "ask", {"question": "What did Putin tell Trump?", "article": choice["value"]}
+            )
+        )
+        assert (await answered(trace))["embeds"][0]["description"]
+        missing = await fake.send_interaction(
+            fake.command_interaction(
+                "ask", {"question": "What did Putin tell Trump?", "article": "no such article"}
+            )
+        )
+        refused = await answered(missing)
+    assert spies[0].articles[-1] == choice["value"]
+    assert "No article matches" in refused["content"]
+    assert "/sources" in refused["content"]

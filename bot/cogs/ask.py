@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.answering import Entry, Outcome, Question
+from bot.articles import article_choices
 from bot.components import answer_id_of, present
 from bot.feedback import AnswerRecord
 from bot.rendering import plain_text
@@ -64,6 +65,7 @@ class Ask(commands.Cog):
         question=texts.ASK_QUESTION_HELP,
         results=texts.ASK_RESULTS_HELP,
         private=texts.ASK_PRIVATE_HELP,
+        article=texts.ASK_ARTICLE_HELP,
     )
     async def ask(
         self,
@@ -71,6 +73,7 @@ class Ask(commands.Cog):
         question: str,
         results: app_commands.Range[int, 1, 10] | None = None,
         private: bool = False,
+        article: str | None = None,
     ) -> None:
         answering = self.bot.answering
         admitted = answering.admit(
@@ -82,6 +85,7 @@ class Ask(commands.Cog):
                 private=private,
                 guild_id=interaction.guild_id,
                 channel_id=interaction.channel_id,
+                article=article,
             )
         )
         if isinstance(admitted, Outcome):  # said at once: a refusal, or a reply to chatter
@@ -98,6 +102,15 @@ class Ask(commands.Cog):
         if reply is None:  # never for /ask, which is always addressed to the bot
             return
         await interaction.followup.send(**reply.send_options(), ephemeral=private)
+
+    @ask.autocomplete("article")
+    async def article_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=name, value=value)
+            for name, value in article_choices(self.bot.engines.current, current)
+        ]
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

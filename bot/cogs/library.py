@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, rendering, texts
+from bot import rendering, texts
+from bot.articles import article_choices, find_article
 from bot.components import sources_view
 from bot.rendering import escape_text, truncate
 from bot.replies import reply_privately
@@ -53,29 +54,15 @@ class Library(commands.Cog):
 
     def _lookup(self, article: str) -> Source | None:
         engine = self.bot.engines.current
-        if engine is None or not article.strip():
-            return None
-        for candidate in engine.corpus.sources:
-            if article in (candidate.file, candidate.label):
-                return candidate
-        matches = engine.find_sources(article, limit=1)
-        return matches[0] if matches else None
+        return find_article(engine, article) if engine is not None else None
 
     @source.autocomplete("article")
     async def article_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        engine = self.bot.engines.current
-        if engine is None:
-            return []
-        if current.strip():
-            found = engine.find_sources(current, limit=limits.AUTOCOMPLETE_CHOICES)
-        else:
-            found = list(engine.corpus.sources[: limits.AUTOCOMPLETE_CHOICES])
         return [
-            app_commands.Choice(name=truncate(source.label, limits.CHOICE_NAME), value=source.file)
-            for source in found[: limits.AUTOCOMPLETE_CHOICES]
-            if len(source.file) <= limits.CHOICE_VALUE
+            app_commands.Choice(name=name, value=value)
+            for name, value in article_choices(self.bot.engines.current, current)
         ]
 
     @app_commands.command(name="help", description=texts.HELP_DESCRIPTION)
