@@ -23,6 +23,7 @@ class MessageFacts:
     replies_to_bot: bool  # the message replies to one of the bot's messages
     parent_channel_id: int | None = None  # the channel a thread belongs to
     direct: bool = False  # a direct message: every one is a question, as in a Q&A channel
+    in_answer_thread: bool = False  # a thread the bot opened for an answer: no mention needed
 
 
 def _mention_pattern(bot_id: int) -> re.Pattern[str]:
@@ -47,6 +48,7 @@ def question_from_message(
         return None
     in_qa_channel = (
         facts.direct
+        or facts.in_answer_thread
         or facts.channel_id in qa_channel_ids
         or (facts.parent_channel_id is not None and facts.parent_channel_id in qa_channel_ids)
     )

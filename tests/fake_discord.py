@@ -132,6 +132,9 @@ class FakeDiscord:
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
         self.qa_channel_id = self.snowflake()
+        self.thread_channel_id = self.snowflake()
+        self.threads: dict[int, dict[str, Any]] = {}  # threads started from messages, by id
+        self.refuse_threads = False  # answer thread creation with 403 Missing Permissions
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[str, InteractionTrace] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -223,6 +226,29 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
+    def thread(self, message_id: int, parent_id: int, name: str) -> dict[str, Any]:
+        """A public thread started from a message: Discord gives it the message's id."""
+        return {
+            "id": str(message_id),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent_id),
+            "owner_id": self.bot_user["id"],
+            "name": name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+
     def guild(self) -> dict[str, Any]:
         return {
             "id": str(self.guild_id),
@@ -250,6 +276,7 @@ class FakeDiscord:
             "channels": [
                 self.channel(self.channel_id, "general"),
                 self.channel(self.qa_channel_id, "questions"),
+                self.channel(self.thread_channel_id, "answers-in-threads"),
             ],
             "threads": [],
             "members": [self.member(self.bot_user)],
@@ -565,6 +592,9 @@ class FakeDiscord:
         match = re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/(@original|\d+))?", path)
         if match:
             return self._webhook(method, match[2], match[3], body or {}, at)
+        match = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
+        if method == "POST" and match:
+            return await self._start_thread(int(match[1]), int(match[2]), body or {})
         match = re.fullmatch(r"/channels/(\d+)/messages", path)
         if method == "POST" and match:
             reference = None
@@ -582,6 +612,26 @@ class FakeDiscord:
         if method == "POST" and re.fullmatch(r"/channels/\d+/typing", path):
             return web.Response(status=204)
         return json_response({"message": f"Unknown route {method} {path}", "code": 0}, status=404)
+
+    async def _start_thread(
+        self, channel_id: int, message_id: int, body: dict[str, Any]
+    ) -> web.Response:
+        """Start Thread from Message, as Discord does: 403 without the permission, a name of
+        1-100 characters, one thread per message, and a THREAD_CREATE on the gateway."""
+        if self.refuse_threads:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            return _json({"message": "Invalid Form Body", "code": 50035}, status=400)
+        if message_id in self.threads:
+            return _json(
+                {"message": "A thread has already been created for this message", "code": 160004},
+                status=400,
+            )
+        thread = self.thread(message_id, channel_id, name)
+        self.threads[message_id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return _json(thread)
 
     def _application(self) -> dict[str, Any]:
         return {
@@ -766,6 +816,7 @@ def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settin
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "guild_ids": [fake.guild_id],
         "qa_channel_ids": [fake.qa_channel_id],
+        "thread_channel_ids": [fake.thread_channel_id],
         "corpus_dir": SEEDS,
         "feedback_db": str(state_dir / "feedback.sqlite3"),
         "command_sync_file": state_dir / "commands.sha256",

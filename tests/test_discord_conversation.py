@@ -346,3 +346,52 @@ async def test_ask_article_autocompletes_and_restricts_the_search(
     assert spies[0].articles[-1] == choice["value"]
     assert "No article matches" in refused["content"]
     assert "/sources" in refused["content"]
+
+
+def _posts_to(fake: FakeDiscord, channel_id: int | str) -> list[Any]:
+    return [
+        r
+        for r in fake.requests
+        if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
+    ]
+
+
+async def test_questions_in_a_thread_channel_are_answered_in_a_thread(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    question = "Who proposed a 30-day ceasefire, and what did Putin offer instead of it in March?"
+    async with running_bot(bot_settings(fake, tmp_path)):
+        asked = await fake.send_message(
+            mention(fake, question), channel_id=fake.thread_channel_id, mentions=[fake.bot_user]
+        )
+        answer = await fake.wait_for_request(
+            lambda r: r.method == "POST" and r.path == f"/channels/{asked['id']}/messages"
+        )
+        thread = fake.threads[int(asked["id"])]
+        follow_up = await fake.send_message("why?", channel_id=int(thread["id"]))
+        because = await fake.reply_to(follow_up)
+        thanks = await fake.send_message("thanks!", channel_id=int(thread["id"]))
+        welcome = await fake.reply_to(thanks)
+    assert thread["name"] == question  # 81 characters: the whole question
+    assert thread["parent_id"] == str(fake.thread_channel_id)
+    assert answer.body["embeds"][0]["title"] == question
+    assert _posts_to(fake, fake.thread_channel_id) == []  # nothing in the channel itself
+    assert because.path == f"/channels/{thread['id']}/messages"  # in the thread, no mention
+    assert because.body["embeds"][0]["title"] == f"why? ({question})"
+    assert welcome.body["embeds"][0]["description"].startswith("You're welcome")
+
+
+async def test_without_thread_permission_the_answer_is_a_reply_in_place(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    fake.refuse_threads = True
+    async with running_bot(bot_settings(fake, tmp_path)):
+        asked = await fake.send_message(
+            mention(fake, "Who is Steve Witkoff?"),
+            channel_id=fake.thread_channel_id,
+            mentions=[fake.bot_user],
+        )
+        reply = await fake.reply_to(asked)
+    assert "Witkoff" in reply.body["embeds"][0]["description"]
+    assert reply.path == f"/channels/{fake.thread_channel_id}/messages"
+    assert fake.threads == {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from typing import cast
 
 import discord
@@ -16,21 +16,27 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import texts
-from bot.answering import Entry, Outcome, Question
+from bot.answering import Entry, Outcome, OutcomeKind, Question
 from bot.articles import article_choices
 from bot.components import answer_id_of, present
 from bot.feedback import AnswerRecord
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.services import BotServices
+from bot.threads import ThreadAnswers, is_answer_thread, open_thread, wants_thread
 from bot.triggers import MessageFacts, question_from_message
 
 log = logging.getLogger(__name__)
 
 ANSWERED_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+# Outcomes that get their own thread in a channel set for threads (chatter and refusals
+# are answered in place).
+ANSWERS = frozenset({OutcomeKind.QUOTES, OutcomeKind.REPLY})
 
 
-def message_facts(message: discord.Message, bot_id: int) -> MessageFacts:
+def message_facts(
+    message: discord.Message, bot_id: int, thread_channel_ids: Collection[int] = ()
+) -> MessageFacts:
     """The parts of a message ``question_from_message`` decides on."""
     resolved = message.reference.resolved if message.reference else None
     channel = message.channel
@@ -43,6 +49,7 @@ def message_facts(message: discord.Message, bot_id: int) -> MessageFacts:
         replies_to_bot=isinstance(resolved, discord.Message) and resolved.author.id == bot_id,
         parent_channel_id=channel.parent_id if isinstance(channel, discord.Thread) else None,
         direct=isinstance(channel, discord.DMChannel),
+        in_answer_thread=is_answer_thread(channel, bot_id, thread_channel_ids),
     )
 
 
@@ -53,12 +60,15 @@ def entry_of(facts: MessageFacts) -> Entry:
         return Entry.REPLY
     if facts.direct:
         return Entry.DIRECT
+    if facts.in_answer_thread:
+        return Entry.THREAD
     return Entry.QA_CHANNEL
 
 
 class Ask(commands.Cog):
     def __init__(self, bot: BotServices) -> None:
         self.bot = bot
+        self.threads = ThreadAnswers()
 
     @app_commands.command(name="ask", description=texts.ASK_DESCRIPTION)
     @app_commands.describe(
@@ -117,7 +127,7 @@ class Ask(commands.Cog):
         me = self.bot.user
         if me is None or message.type not in ANSWERED_MESSAGE_TYPES:
             return
-        facts = message_facts(message, me.id)
+        facts = message_facts(message, me.id, self.bot.settings.thread_channel_ids)
         text = question_from_message(
             facts, bot_id=me.id, qa_channel_ids=self.bot.settings.qa_channel_ids
         )
@@ -128,7 +138,7 @@ class Ask(commands.Cog):
                 # Discord hid the text of this reply from us; say how to be heard.
                 await message.reply(plain_text(texts.REPLY_UNREADABLE))
                 return
-            previous = await self._answer_replied_to(message) if facts.replies_to_bot else None
+            previous = await self._previous_answer(message, facts)
             await self._answer_message(message, text, entry_of(facts), previous)
         except Exception:
             log.exception("Error answering message %s", message.id)
@@ -137,10 +147,17 @@ class Ask(commands.Cog):
             except discord.HTTPException:
                 log.exception("Could not send the apology for message %s", message.id)
 
-    async def _answer_replied_to(self, message: discord.Message) -> AnswerRecord | None:
-        """The answer a reply to the bot answers back to, as stored when it was sent."""
+    async def _previous_answer(
+        self, message: discord.Message, facts: MessageFacts
+    ) -> AnswerRecord | None:
+        """The answer a message follows up on: the one it replies to, else, in an answer
+        thread, the thread's last answer."""
+        answer_id = None
         replied = message.reference.resolved if message.reference else None
-        answer_id = answer_id_of(replied) if isinstance(replied, discord.Message) else None
+        if facts.replies_to_bot and isinstance(replied, discord.Message):
+            answer_id = answer_id_of(replied)
+        if answer_id is None and facts.in_answer_thread:
+            answer_id = self.threads.last(message.channel.id)
         if answer_id is None:
             return None
         return await self.bot.answering.record(answer_id)
@@ -171,8 +188,20 @@ class Ask(commands.Cog):
             async with typing:
                 outcome = await answering.answer(admitted)
         reply = present(outcome)
-        if reply is not None:
+        if reply is None:
+            return
+        where: discord.abc.Messageable = message.channel
+        if outcome.kind in ANSWERS and wants_thread(
+            message.channel, self.bot.settings.thread_channel_ids
+        ):
+            thread = await open_thread(message, outcome.question)
+            if thread is not None:
+                where = thread
+                await thread.send(**reply.send_options())
+        if where is message.channel:
             await message.reply(**reply.send_options())
+        if outcome.record is not None and isinstance(where, discord.Thread):
+            self.threads.remember(where.id, outcome.record.id)
 
 
 @contextlib.asynccontextmanager
