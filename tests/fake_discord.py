@@ -808,6 +808,13 @@ class FakeDiscord:
 # -- running the real bot against the fake ---------------------------------------------------
 
 
+async def answered(trace: InteractionTrace, wait: float = 15.0) -> dict[str, Any]:
+    """The body that answered an interaction, once it has come."""
+    await asyncio.wait_for(trace.answered.wait(), wait)
+    assert trace.final is not None
+    return trace.final
+
+
 def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settings:
     """Settings that point the bot at ``fake`` and keep every file it writes in ``state_dir``."""
     values: dict[str, Any] = {

@@ -15,7 +15,7 @@ from tests.fake_discord import (
     CALLBACK_DEFERRED,
     CALLBACK_DEFERRED_UPDATE,
     FakeDiscord,
-    InteractionTrace,
+    answered,
     bot_settings,
     running_bot,
 )
@@ -26,12 +26,6 @@ async def fake() -> Any:
     server = await FakeDiscord().start()
     yield server
     await server.close()
-
-
-async def answered(trace: InteractionTrace, wait: float = 15.0) -> dict[str, Any]:
-    await asyncio.wait_for(trace.answered.wait(), wait)
-    assert trace.final is not None
-    return trace.final
 
 
 def last_message(fake: FakeDiscord) -> dict[str, Any]:

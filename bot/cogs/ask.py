@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.answering import Entry, Outcome, OutcomeKind, Question
-from bot.articles import article_choices
+from bot.autocomplete import article_autocomplete
 from bot.components import answer_id_of, present
 from bot.feedback import AnswerRecord
 from bot.rendering import plain_text
@@ -114,13 +114,10 @@ class Ask(commands.Cog):
         await interaction.followup.send(**reply.send_options(), ephemeral=private)
 
     @ask.autocomplete("article")
-    async def article_autocomplete(
+    async def complete_article(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in article_choices(self.bot.engines.current, current)
-        ]
+        return article_autocomplete(self.bot.engines.current, current)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -9,7 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import rendering, texts
-from bot.articles import article_choices, find_article
+from bot.articles import find_article
+from bot.autocomplete import article_autocomplete
 from bot.components import sources_view
 from bot.rendering import escape_text, truncate
 from bot.replies import reply_privately
@@ -57,13 +58,10 @@ class Library(commands.Cog):
         return find_article(engine, article) if engine is not None else None
 
     @source.autocomplete("article")
-    async def article_autocomplete(
+    async def complete_article(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in article_choices(self.bot.engines.current, current)
-        ]
+        return article_autocomplete(self.bot.engines.current, current)
 
     @app_commands.command(name="help", description=texts.HELP_DESCRIPTION)
     async def help(self, interaction: discord.Interaction) -> None:

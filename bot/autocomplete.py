@@ -1,0 +1,17 @@
+"""Article autocomplete for ``/source article:`` and ``/ask article:``, as Discord choices."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot.articles import article_choices
+from bot.engine_holder import AnswerEngine
+
+
+def article_autocomplete(
+    engine: AnswerEngine | None, current: str
+) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=name, value=value)
+        for name, value in article_choices(engine, current)
+    ]
