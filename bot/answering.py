@@ -5,7 +5,8 @@ It owns what must happen the same way everywhere: the per-user cooldown, cleanin
 waiting for the articles, the concurrency slots, reading a reply as a follow-up of the answer
 it replies to, keeping the engine that answered for whatever comes after, and storing the
 answer record that the buttons and follow-ups read back. Nothing here knows Discord: the
-cogs and views only turn events into ``Question`` objects and outcomes into messages.
+cogs and views only turn events into ``Question`` objects and outcomes into messages
+(importing this module imports no Discord code; ``tests/test_bot_answering.py`` checks it).
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bot import limits
 from bot.engine_holder import AnswerEngine
-from bot.rendering import truncate
 from retrieval.models import Source
 
 
@@ -22,8 +21,8 @@ def find_article(engine: AnswerEngine, text: str) -> Source | None:
 
 
 def article_choices(engine: AnswerEngine | None, current: str) -> list[tuple[str, str]]:
-    """Up to 25 ``(name, value)`` choices matching what is typed so far: each article's
-    label, and its file (what the command then receives)."""
+    """Up to 25 ``(label, file)`` pairs for what is typed so far: the name to show and the
+    value the command then receives (files too long for a choice value are left out)."""
     if engine is None:
         return []
     if current.strip():
@@ -31,7 +30,7 @@ def article_choices(engine: AnswerEngine | None, current: str) -> list[tuple[str
     else:
         found = list(engine.corpus.sources[: limits.AUTOCOMPLETE_CHOICES])
     return [
-        (truncate(source.label, limits.CHOICE_NAME), source.file)
+        (source.label, source.file)
         for source in found[: limits.AUTOCOMPLETE_CHOICES]
         if len(source.file) <= limits.CHOICE_VALUE
     ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from bot import limits
 from bot.articles import article_choices
 from bot.engine_holder import AnswerEngine
+from bot.rendering import truncate
 
 
 def article_autocomplete(
     engine: AnswerEngine | None, current: str
 ) -> list[app_commands.Choice[str]]:
     return [
-        app_commands.Choice(name=name, value=value)
-        for name, value in article_choices(engine, current)
+        app_commands.Choice(name=truncate(label, limits.CHOICE_NAME), value=file)
+        for label, file in article_choices(engine, current)
     ]

@@ -187,9 +187,8 @@ class PageButton(
         outcome = await answering.answer(admitted)
         reply = present(outcome)
         if outcome.kind is not OutcomeKind.QUOTES or reply is None:
-            await interaction.followup.send(
-                rendering.plain_text(texts.NO_MORE_RESULTS), ephemeral=True
-            )
+            text = reply.content if reply and reply.content else texts.NO_MORE_RESULTS
+            await interaction.followup.send(rendering.plain_text(text), ephemeral=True)
             return
         if in_place:
             await interaction.edit_original_response(**reply.send_options())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +24,7 @@ from bot.engine_holder import EngineHolder
 from bot.feedback import AnswerRecord
 from retrieval.chatter import Chatter
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
+from tests.paths import ROOT
 
 SOURCE = Source(file="a.txt", title="A")
 PASSAGE = Passage(id="a.txt#p1.1", source=SOURCE, paragraph=1, sentences=("Ships sail.",))
@@ -193,3 +196,14 @@ async def test_a_page_past_the_plausible_ones_is_refused() -> None:
     assert isinstance(refused, Outcome)
     assert refused.kind is OutcomeKind.NO_MORE
     holder.close()
+
+
+def test_the_answering_service_imports_no_discord_code() -> None:
+    code = (
+        "import sys, bot.answering; "
+        "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]"
