@@ -40,6 +40,8 @@ class Chatter(StrEnum):
 _URL = re.compile(r"<?https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _LETTER = re.compile(r"[^\W\d_]")
+_CLAUSE = re.compile(r"[,.;:!\n]+")
+_RATING = re.compile(r"\b\d{1,2}\s*/\s*10\b")  # "10/10 answer": praise
 
 # Words a message may open with before it gets to the point ("hey bot, quick q: who…").
 _PREFIX: Final = frozenset(
@@ -94,7 +96,7 @@ _REACTIONS: Final = frozenset(
 )  # fmt: skip
 # Words that only address someone or soften: they never make a message a question.
 _SOFT: Final = frozenset(
-    ["bot", "seedbot", "mate", "guys", "all", "everyone", "folks", "man", "friend", "buddy", "bro", "dude", "fam", "there", "so", "very", "much", "a", "lot", "again", "and", "well", "really", "ngl", "tbh", "honestly", "imo", "lol", "answer", "answers", "response", "reply", "explanation", "summary", "this", "that", "that's", "one", "you", "u", "ur", "your", "is", "was", "the", "too", "for", "just", "such", "super", "pretty", "actually", "today", "now", "done", "work", "enough", "said", "10", "100"]
+    ["bot", "seedbot", "mate", "guys", "all", "everyone", "folks", "man", "friend", "buddy", "bro", "dude", "fam", "there", "so", "very", "much", "a", "lot", "again", "and", "well", "really", "ngl", "tbh", "honestly", "imo", "lol", "answer", "answers", "response", "reply", "explanation", "summary", "this", "that", "that's", "one", "you", "u", "ur", "your", "is", "was", "the", "too", "for", "just", "such", "super", "pretty", "actually", "today", "now", "done", "work", "enough", "said", "here", "article", "articles", "piece", "read", "stuff", "10", "100"]
 )  # fmt: skip
 _CRITICISM: Final = frozenset(
     ["bad", "terrible", "awful", "useless", "wrong", "dumb", "stupid", "meh", "worst", "broken", "trash", "garbage", "lame", "boring"]
@@ -108,6 +110,8 @@ _SOCIAL: Final = (
 _SENTENCE_WORDS: Final = frozenset(
     ["i", "i'm", "im", "i'll", "i've", "i'd", "me", "my", "mine", "you", "you're", "we", "we're", "our", "he", "she", "it", "it'", "they", "they're", "them", "this", "that", "these", "those", "his", "her", "their", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "will", "would", "should", "shall", "can", "could", "may", "might", "must", "do", "does", "did", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "can't", "not", "never", "nothing", "still", "just", "already", "apparently", "anyway", "again", "actually", "probably", "literally", "gonna", "wanna", "gotta", "seems", "think", "thought", "guess", "feel", "went", "said", "got", "came", "made", "took", "saw", "told", "gave", "left", "knew", "met", "sent", "won", "lost", "began", "became", "ran", "kept", "held", "found", "felt", "read"]
 )  # fmt: skip
+# Words that alone make a message social (not just soft: "articles" alone is a search).
+_GENUINE: Final = _SOCIAL - _SOFT
 MAX_KEYWORD_QUERY_WORDS = 7  # a longer run of words is a sentence even without a verb we know
 
 
@@ -121,7 +125,11 @@ def chatter(message: str) -> Chatter | None:
         return None if words else Chatter.EMOJI
     if _asks_something(text, words):
         return None
-    social = all(word in _SOCIAL or _LAUGH.match(word) or word.isdigit() for word in words)
+    social = all(word in _SOCIAL or _LAUGH.match(word) or word.isdigit() for word in words) and any(
+        word in _GENUINE or _LAUGH.match(word) for word in words
+    )
+    if _RATING.search(text):
+        return Chatter.PRAISE
     sentence = _is_sentence(words)
     if not (
         social
@@ -153,7 +161,11 @@ def _opening(words: list[str]) -> str:
     """The message from its first word that is not a greeting, "ok", "lol", "hey bot"."""
     start = 0
     while start < len(words) - 1 and (
-        words[start] in _PREFIX or words[start] in _REACTIONS or _LAUGH.match(words[start])
+        words[start] in _PREFIX
+        or words[start] in _REACTIONS
+        or words[start] in _GREETINGS
+        or (words[start] == "good" and words[start + 1] in _GREETINGS | {"day", "night"})
+        or _LAUGH.match(words[start])
     ):
         start += 1
     return " ".join(words[start:])
@@ -167,10 +179,17 @@ def _asks_something(text: str, words: list[str]) -> bool:
         return False
     if "?" in text:
         return True
-    first = opening.split(" ", 1)[0]
-    if first in _QUESTION_WORDS or first in _AUXILIARIES or first in _REQUESTS:
-        return True
-    return bool(_FIRST_PERSON_ASK.match(opening))
+    # Each clause may ask: "thanks, who signed it", "good morning. when did it start".
+    for clause in _CLAUSE.split(text):
+        opening = _opening([w.removesuffix("'s") for w in _TOKEN.findall(clause)])
+        first = opening.split(" ", 1)[0]
+        if _EXCLAMATION.match(opening):
+            continue
+        if first in _QUESTION_WORDS or first in _AUXILIARIES or first in _REQUESTS:
+            return True
+        if _FIRST_PERSON_ASK.match(opening):
+            return True
+    return False
 
 
 def _kind(words: list[str]) -> Chatter:

@@ -38,6 +38,11 @@ from retrieval.chatter import Chatter, chatter, is_chatter
         ("what a joke", Chatter.REMARK),
         ("who cares", Chatter.REMARK),
         ("what did you expect?", Chatter.REMARK),
+        ("interesting article", Chatter.REACTION),
+        ("great article", Chatter.PRAISE),
+        ("same here", Chatter.AGREEMENT),
+        ("10/10 answer", Chatter.PRAISE),
+        ("wow, what a circus", Chatter.REMARK),
     ],
 )
 def test_chatter_is_recognised_with_its_kind(message: str, kind: Chatter) -> None:
@@ -69,6 +74,10 @@ def test_chatter_is_recognised_with_its_kind(message: str, kind: Chatter) -> Non
         "lol what did trump say",
         "why?",
         "tell me more",
+        "articles",
+        "good morning, who is witkoff",
+        "thanks, who signed it",
+        "hello. when did it start",
     ],
 )
 def test_questions_are_not_chatter(question: str) -> None:
