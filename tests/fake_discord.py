@@ -37,6 +37,8 @@ MANAGE_GUILD = 1 << 5
 EVERYONE_PERMISSIONS = 0x0000_0000_0006_4C40  # view, send, embed, history, reactions
 CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_DEFERRED_UPDATE, CALLBACK_UPDATE = 4, 5, 6, 7
 CALLBACK_AUTOCOMPLETE = 8
+# How long a bot may take to connect and load the seeds: generous, as the test machine is shared.
+READY_SECONDS = 90
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -844,7 +846,7 @@ async def running_bot(
     task = asyncio.create_task(bot.start(settings.discord_token or ""))
     ready = asyncio.ensure_future(_ready(bot, wait_for_corpus))
     done, _pending = await asyncio.wait(
-        {task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+        {task, ready}, timeout=READY_SECONDS, return_when=asyncio.FIRST_COMPLETED
     )
     if ready not in done:
         ready.cancel()
