@@ -7,7 +7,7 @@ import sys
 
 import discord
 
-from bot import messages
+from bot import texts
 from bot.rendering import plain_text
 
 log = logging.getLogger(__name__)
@@ -48,4 +48,4 @@ async def apologise(
         )
         return
     log.error("Error in %s (interaction %s)", where, interaction.id, exc_info=error or True)
-    await reply_privately(interaction, messages.ERROR)
+    await reply_privately(interaction, texts.ERROR)
