@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot import messages
+from bot import texts
 from bot.client import SeedBot
 from bot.incidents import OncePerIncident, log_faults_once_per_incident
 from bot.runner import serve
@@ -115,7 +115,7 @@ async def test_a_single_503_on_a_channel_reply_is_retried_not_apologised_for(
         await asyncio.sleep(0.5)  # no apology follows
     posts = [r for r in fake.requests if r.method == "POST" and r.path.endswith("/messages")]
     assert len(posts) == 2  # the 503, then the retry
-    assert reply.get("content") != messages.ERROR
+    assert reply.get("content") != texts.ERROR
     assert "Lighthouses" in reply["embeds"][0]["description"]
 
 
