@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from bot import limits, rendering
 from bot.components import answer_view
 from bot.markup import ZERO_WIDTH_SPACE
+from bot.store import AnswerRecord
 from bot.terminal import render_answer, render_sources
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from tests.fuzz_inputs import MENTION, hostile_text, huge_text
@@ -193,18 +194,28 @@ def test_plain_text_fits_and_cannot_ping(text: str) -> None:
 @FAST
 @given(
     st.text("0123456789abcdef", min_size=12, max_size=12),
-    st.lists(st.integers(1, 10**12), max_size=40),
+    st.integers(0, 10**6),
+    answers(),
     st.booleans(),
 )
 def test_buttons_keep_to_five_rows_of_five_and_short_ids(
-    answer_id: str, ranks: list[int], has_more: bool
+    answer_id: str, offset: int, answer: Answer, has_more: bool
 ) -> None:
-    rows = answer_view(answer_id, ranks, has_more).to_components()
+    record = AnswerRecord(
+        id=answer_id,
+        question=answer.question,
+        asker_id=1,
+        private=False,
+        offset=offset,
+        top_k=len(answer.results) or 3,
+        passage_ids=tuple(result.passage.id for result in answer.results),
+    )
+    rows = answer_view(record, has_more, answer).to_components()
     assert len(rows) <= limits.ACTION_ROWS
     for row in rows:
         assert len(row["components"]) <= limits.BUTTONS_PER_ROW
         for button in row["components"]:
-            assert len(button["custom_id"]) <= limits.CUSTOM_ID
+            assert len(button.get("custom_id", "")) <= limits.CUSTOM_ID
             assert len(button.get("label", "")) <= limits.BUTTON_LABEL
 
 
