@@ -89,8 +89,17 @@ _FILLER = re.compile(
 _LONE_PUNCTUATION = re.compile(r"(?:(?<=\s)|^)[,;:!.]+(?=\s|$)")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,;:!?.])")
 _LEADING_JUNK = re.compile(r"^[\s,;:!.\-–—]+")
-_TRAILING_JUNK = re.compile(r"[\s,;:\-–—]+$")
+_TRAILING_JUNK = ",;:-–—"  # stripped with the spaces by _without_trailing_junk
 _CONTENT = re.compile(r"[^\W_]")
+
+
+def _without_trailing_junk(text: str) -> str:
+    r"""``text`` without trailing spaces and punctuation: a scan from the end, where the
+    regex ``[\s,;:-]+$`` retried every start of a long run (~0.3 s on 10k characters)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in _TRAILING_JUNK):
+        end -= 1
+    return text[:end]
 
 
 def strip_chat_noise(text: str) -> str:
@@ -104,5 +113,5 @@ def strip_chat_noise(text: str) -> str:
     text = _LONE_PUNCTUATION.sub("", text)
     text = " ".join(text.split())
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
+    text = _without_trailing_junk(_LEADING_JUNK.sub("", text))
     return text if _CONTENT.search(text) else ""

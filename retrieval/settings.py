@@ -68,9 +68,8 @@ class EngineSettings:
     # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
     cross_encoder_unrelated_logit: float = -7.0
     # With ``follow_on_filter``, a quote after the first is shown only when it too reads as
-    # an answer, and More results ends after the last such quote. Off until the front
-    # ends' paging tests are moved off "Who is Kirill Dmitriev?", which then has one quote.
-    follow_on_filter: bool = False
+    # an answer, and More results ends after the last such quote.
+    follow_on_filter: bool = True
     # With the model,
     # a relevance (logit + answer-type bonus) of at least this, and at most the gap below
     # the first's (the tightest pair that lost no hit@3 or MRR on the four dev sets, while

@@ -45,8 +45,14 @@ def test_chatter_gets_a_short_reply_and_no_search(seed_engine: Engine, monkeypat
 
 
 def test_more_brings_the_next_quotes(seed_engine: Engine) -> None:
-    text = chat(seed_engine, "Who is Kirill Dmitriev?\nmore\n")
+    text = chat(seed_engine, "What did Putin tell Trump?\nmore\n")
     assert "[1] “" in text and "[4] “" in text
+
+
+def test_more_says_so_when_no_other_quote_answers(seed_engine: Engine) -> None:
+    text = chat(seed_engine, "Who is Kirill Dmitriev?\nmore\n")
+    assert "[1] “" in text and "[2] “" not in text
+    assert "no more quotes" in text
 
 
 def test_seedbot_chat_through_standard_input() -> None:

@@ -158,7 +158,7 @@ def test_chat_reads_a_follow_up_with_the_question_before(seed_engine: Engine) ->
     run_chat(seed_engine, io.StringIO(chat), out)
     text = out.getvalue()
     assert "(read as: why did he go to Washington? (Who is Kirill Dmitriev?))" in text
-    assert "[4] “" in text  # "tell me more" paged on
+    assert "no more quotes" in text  # one quote answers it: nothing to page on to
 
 
 def test_start_without_token_opens_the_chat(monkeypatch: pytest.MonkeyPatch) -> None:

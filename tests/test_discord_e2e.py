@@ -24,9 +24,10 @@ from tests.fake_discord import (
     bot_settings,
     running_bot,
 )
-from tests.paths import FIRST_ARTICLE
+from tests.paths import SECOND_ARTICLE
 
-CEASEFIRE = "Who proposed a 30-day ceasefire?"
+CEASEFIRE = "Who proposed a 30-day ceasefire?"  # one quote answers it
+SEVERAL_ANSWERS = "What did Putin tell Trump?"  # nine quotes do: three pages
 
 
 @pytest.fixture
@@ -103,7 +104,8 @@ async def test_ask_is_acknowledged_fast_and_answered_with_cited_quotes(
     )  # untitled: its first words name it
     assert "paragraph 5" in first_block
     labels = [c["label"] for row in final["components"] for c in row["components"]]
-    assert {"More results", "Helpful", "Not helpful", "Full passage 1"} <= set(labels)
+    assert {"Helpful", "Not helpful", "Full passage 1"} <= set(labels)
+    assert "More results" not in labels  # no other quote answers it: no filler to page to
     assert_no_pings(fake)
 
 
@@ -170,11 +172,16 @@ async def test_a_reply_to_an_answer_is_read_with_its_question(
 
         why = await fake.send_message("why did he go to Washington?", reply_to=answer)
         because = (await fake.reply_to(why)).body["embeds"][0]
-        more = await fake.send_message("tell me more", reply_to=answer)
+
+        several = await fake.send_message(
+            f"<@{fake.bot_user['id']}> {SEVERAL_ANSWERS}", mentions=[fake.bot_user]
+        )
+        await fake.reply_to(several)
+        more = await fake.send_message("tell me more", reply_to=fake.messages[max(fake.messages)])
         next_page = (await fake.reply_to(more)).body["embeds"][0]
     assert because["title"] == "why did he go to Washington? (Who is Kirill Dmitriev?)"
     assert "**Dmitriev’s** visit to **Washington**" in because["description"]
-    assert next_page["title"] == "Who is Kirill Dmitriev?"
+    assert next_page["title"] == SEVERAL_ANSWERS
     assert next_page["footer"]["text"].startswith("Quotes 4–6")
     assert_no_pings(fake)
 
@@ -250,7 +257,7 @@ async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     asker = fake.user(fake.snowflake(), "asker")
     async with running_bot(settings):
         trace = await fake.send_interaction(
-            fake.command_interaction("ask", {"question": CEASEFIRE, "results": 2}, user=asker)
+            fake.command_interaction("ask", {"question": SEVERAL_ANSWERS, "results": 2}, user=asker)
         )
         await answered(trace)
         message = fake.messages[max(fake.messages)]
@@ -268,7 +275,7 @@ async def test_buttons_page_show_passages_and_votes_survive_a_restart(
         assert full.callback is not None
         assert full.callback["type"] == CALLBACK_MESSAGE
         assert full.ephemeral
-        assert "30-day general ceasefire" in full_body["embeds"][0]["description"]
+        assert "would not back down" in full_body["embeds"][0]["description"]
 
         vote = await fake.send_interaction(fake.component_interaction(message, up, user=asker))
         assert "Helpful" in (await answered(vote))["content"]
@@ -285,8 +292,8 @@ async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     assert export_votes(settings, out, "jsonl") == 2
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert {row["vote"] for row in rows} == {"helpful", "not_helpful"}
-    assert all(row["question"] == CEASEFIRE for row in rows)
-    assert all(row["passage_ids"][0].startswith(FIRST_ARTICLE) for row in rows)
+    assert all(row["question"] == SEVERAL_ANSWERS for row in rows)
+    assert all(row["passage_ids"][0].startswith(SECOND_ARTICLE) for row in rows)
     assert_no_pings(fake)
 
 
@@ -295,7 +302,9 @@ async def test_only_the_asker_pages_a_private_answer(fake: FakeDiscord, tmp_path
     stranger = fake.user(fake.snowflake(), "stranger")
     async with running_bot(bot_settings(fake, tmp_path)):
         trace = await fake.send_interaction(
-            fake.command_interaction("ask", {"question": CEASEFIRE, "private": True}, user=asker)
+            fake.command_interaction(
+                "ask", {"question": SEVERAL_ANSWERS, "private": True}, user=asker
+            )
         )
         await answered(trace)
         assert trace.ephemeral

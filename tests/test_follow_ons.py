@@ -33,4 +33,5 @@ def test_without_the_model_a_share_of_the_first_score_is_needed() -> None:
 
 def test_without_the_filter_every_candidate_is_shown() -> None:
     candidates = [_read(0, 6.0), _read(1, -9.0), _read(2, None)]
-    assert answering(candidates, EngineSettings()) == candidates
+    assert answering(candidates, EngineSettings(follow_on_filter=False)) == candidates
+    assert answering(candidates, EngineSettings()) == candidates[:1]  # on by default
