@@ -130,7 +130,7 @@ def build_sentence_vectors(
 
 
 def build_cross_encoder(n_passages: int, settings: EngineSettings) -> CrossEncoder | None:
-    """The shortlist's reader, when enabled and the corpus is small enough to afford it."""
+    """The shortlist's reader, when enabled (and the corpus within ``cross_encoder_max_passages``)."""
     s = settings
     if not s.cross_encoder or not n_passages:
         return None
