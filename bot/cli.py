@@ -7,6 +7,7 @@ fresh machine and measure them.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -19,11 +20,12 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from bot.answering import MemoryAnswers
 from bot.config import Settings
 from bot.terminal import render_answer, render_sources
 from retrieval.corpus import Corpus, describe_ignored, ignored_files
 from retrieval.engine import INDEX_VERSION, Engine
-from retrieval.follow_up import asks_for_more, with_context
+from retrieval.follow_up import asks_for_more
 from retrieval.models import Answer
 from retrieval.passage_store import load_corpus_cached
 
@@ -242,48 +244,74 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
-    """A question-and-answer loop; 'more' pages through the last question's quotes."""
+    """A question-and-answer loop through the bot's answering service, so a follow-up, "more"
+    and chatter are read exactly as on Discord; 'more' pages through the last answer."""
+    return asyncio.run(_chat(engine, stream, out))
+
+
+async def _chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
+    from bot.answering import AnsweringService, Entry, OutcomeKind, Question, chatter_reply
+    from bot.cooldown import UserCooldown
+    from bot.engine_holder import EngineHolder
+    from bot.feedback import AnswerRecord
+    from retrieval import messages as engine_messages
+
     ansi = out.isatty()
     interactive = stream.isatty()
+    holder = EngineHolder.holding(engine)
+    answers = MemoryAnswers()
+    service = AnsweringService(
+        holder,
+        lambda: answers,
+        cooldown=UserCooldown(rate=1, per=0),
+        concurrency=1,
+        top_k=engine.settings.top_k,
+    )
     out.write(
         f"seedbot: {len(engine.sources)} articles loaded. Type a question, 'help' or 'quit'.\n"
     )
-    last_question: str | None = None
-    offset = 0
-    while True:
-        if interactive:
-            out.write("\n> ")
-            out.flush()
-        line = stream.readline()
-        if not line:
-            return 0
-        text = line.strip()
-        command = text.lower()
-        if command in {"quit", "exit", "q", "/quit"}:
-            return 0
-        if command in {"help", "/help", "?"}:
-            out.write(CHAT_HELP + "\n")
-            continue
-        if command in {"sources", "/sources"}:
-            out.write(render_sources(engine.sources) + "\n")
-            continue
-        if command in {"more", "/more"} or (last_question and asks_for_more(text)):
-            if last_question is None:
+    last: AnswerRecord | None = None  # the answer the next line may follow up on
+    try:
+        while True:
+            if interactive:
+                out.write("\n> ")
+                out.flush()
+            line = stream.readline()
+            if not line:
+                return 0
+            text = line.strip()
+            command = text.lower()
+            if command in {"quit", "exit", "q", "/quit"}:
+                return 0
+            if command in {"help", "/help", "?"}:
+                out.write(CHAT_HELP + "\n")
+                continue
+            if command in {"sources", "/sources"}:
+                out.write(render_sources(engine.sources) + "\n")
+                continue
+            if last is None and (command in {"more", "/more"} or asks_for_more(text)):
                 out.write("Ask a question first.\n")
                 continue
-            offset += engine.settings.top_k
-            answer = engine.answer(last_question, offset=offset)
-        else:
-            # A follow-up ("why did he go there?") is read with the question before it.
-            question = with_context(last_question, text) if last_question else text
-            last_question, offset = question, 0
-            answer = engine.answer(question)
-            if question != text:
-                out.write(f"(read as: {question})\n")
-        out.write(render_answer(answer, ansi=ansi) + "\n")
-        if answer.has_more:
-            out.write("(type 'more' for further quotes)\n")
-        out.flush()
+            outcome = await service.ask(Question(text.removeprefix("/"), 0, Entry.CHAT, last))
+            if outcome.kind is OutcomeKind.EMPTY:
+                out.write(engine_messages.message_for(engine_messages.EMPTY) + "\n")
+                continue
+            if outcome.kind is OutcomeKind.CHATTER:  # "thanks", "lol": a reply, no search
+                out.write(chatter_reply(outcome.chatter) + "\n")
+                continue
+            if outcome.kind is OutcomeKind.NO_MORE or outcome.answer is None:
+                out.write("There are no more quotes for this question.\n")
+                continue
+            if outcome.question not in (text, last.question if last else None):
+                out.write(f"(read as: {outcome.question})\n")
+            if outcome.record is not None:
+                last = outcome.record
+            out.write(render_answer(outcome.answer, ansi=ansi) + "\n")
+            if outcome.answer.has_more:
+                out.write("(type 'more' for further quotes)\n")
+            out.flush()
+    finally:
+        holder.close()
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,12 +17,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import messages
-from bot.components import DYNAMIC_ITEMS
+from bot import texts
+from bot.answering import AnsweringService
+from bot.components import DYNAMIC_ITEMS, refuse_unknown_button
 from bot.config import Settings
 from bot.cooldown import UserCooldown
-from bot.corpus import EngineFactory, EngineHolder, default_engine_factory
 from bot.endpoints import configure_endpoints, override_bot_gateway
+from bot.engine_holder import EngineFactory, EngineHolder, default_engine_factory
 from bot.feedback import FeedbackStore, open_store
 from bot.replies import apologise, reply_privately
 from bot.sync import sync_commands
@@ -53,11 +54,11 @@ class SeedTree(app_commands.CommandTree["SeedBot"]):
     ) -> None:
         if isinstance(error, app_commands.CommandOnCooldown):
             wait = max(1.0, error.retry_after)
-            await reply_privately(interaction, messages.COOLDOWN.format(seconds=wait))
+            await reply_privately(interaction, texts.COOLDOWN.format(seconds=wait))
         elif isinstance(error, app_commands.MissingPermissions):
-            await reply_privately(interaction, messages.MISSING_PERMISSION)
+            await reply_privately(interaction, texts.MISSING_PERMISSION)
         elif isinstance(error, app_commands.NoPrivateMessage):
-            await reply_privately(interaction, messages.GUILD_ONLY)
+            await reply_privately(interaction, texts.GUILD_ONLY)
         else:
             name = interaction.command.name if interaction.command else "?"
             await apologise(interaction, f"/{name}", error)
@@ -94,10 +95,14 @@ class SeedBot(commands.AutoShardedBot):
             quick_after=settings.quick_answers_after,
         )
         self._feedback = feedback
-        # Answers in progress at once: under a burst, acknowledgements go out first and the
-        # answers follow in order, instead of every step of every answer competing at once.
-        self.answer_slots = asyncio.Semaphore(settings.answer_concurrency)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.answering = AnsweringService(
+            self.engines,
+            lambda: self.feedback,
+            cooldown=self.cooldown,
+            concurrency=settings.answer_concurrency,
+            top_k=settings.top_k,
+        )
         self._background: set[asyncio.Task[object]] = set()
 
     @property
@@ -111,13 +116,14 @@ class SeedBot(commands.AutoShardedBot):
             self._feedback = await asyncio.to_thread(open_store, self.settings)
         self._spawn(self._load_corpus())
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_listener(refuse_unknown_button, "on_interaction")
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
             except Exception:
                 log.exception("Failed to load extension %s", extension)
         try:
-            await sync_commands(self)
+            await sync_commands(self.tree, self.settings, self.application_id)
         except discord.HTTPException:
             log.exception("Slash-command sync failed; the bot runs with the commands Discord has")
 

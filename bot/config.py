@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Where commands are synced and where every message is a question.
     guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     qa_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Channels where each question is answered in a new thread named after it; follow-ups
+    # there need no mention. (Issue "per-server settings" moves this into Discord.)
+    thread_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     sync_commands: Literal["guild", "global", "off"] = "guild"
     # Fingerprint of the last registered commands: sync only when they change (bot/sync.py).
     command_sync_file: Path = Path(".seedbot-commands.sha256")
@@ -77,7 +80,9 @@ class Settings(BaseSettings):
     feedback_db: str = "seedbot-feedback.sqlite3"  # a path, or a postgresql:// URL
     log_level: str = "INFO"
 
-    @field_validator("guild_ids", "qa_channel_ids", "shard_ids", mode="before")
+    @field_validator(
+        "guild_ids", "qa_channel_ids", "thread_channel_ids", "shard_ids", mode="before"
+    )
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)

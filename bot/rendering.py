@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot import limits, messages
+from bot import limits, texts
 from retrieval import messages as engine_messages
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 
@@ -125,11 +125,28 @@ def corrections_line(corrections: dict[str, str]) -> str:
     if not corrections:
         return ""
     pairs = ", ".join(f"{typed} → {word}" for typed, word in corrections.items())
-    return "*" + truncate(escape_text(messages.SEARCHED_FOR.format(pairs=pairs)), 300) + "*"
+    return "*" + truncate(escape_text(texts.SEARCHED_FOR.format(pairs=pairs)), 300) + "*"
 
 
-def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None) -> discord.Embed:
-    """One embed for one page of results; the nothing-found embed when there are none."""
+def article_url(source: Source) -> str | None:
+    """The article's own address when it states a usable one (for "Open article")."""
+    url = (source.url or "").strip()
+    if (
+        not url.startswith(("https://", "http://"))
+        or len(url) > 512
+        or any(c.isspace() for c in url)
+    ):
+        return None
+    return url
+
+
+def answer_embed(
+    answer: Answer, question: str, *, first_rank: int | None = None, last_page: bool = False
+) -> discord.Embed:
+    """One embed for one page of results; the nothing-found embed when there are none.
+
+    On a page after the first, ``last_page`` says in the footer that no further quote is a
+    plausible answer, so paging visibly ends."""
     if not answer.answered or not answer.results:
         return nothing_found_embed(answer, question)
     results = answer.results[: limits.EMBED_FIELDS]
@@ -145,13 +162,16 @@ def answer_embed(answer: Answer, question: str, *, first_rank: int | None = None
         description=truncate(description, limits.EMBED_DESCRIPTION),
         colour=ANSWER_COLOUR,
     )
-    embed.set_footer(text=messages.ANSWER_FOOTER.format(first=first, last=results[-1].rank))
+    footer = texts.ANSWER_FOOTER.format(first=first, last=results[-1].rank)
+    if last_page and first > 1:
+        footer += f" · {texts.LAST_PAGE}"
+    embed.set_footer(text=footer)
     return fit_embed(embed)
 
 
 def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     """The honest "nothing found", with the reason the engine gave and a way forward."""
-    reason = escape_text(answer.message or messages.NOTHING_FOUND_DEFAULT)
+    reason = escape_text(answer.message or texts.NOTHING_FOUND_DEFAULT)
     if answer.reason in engine_messages.SMALL_TALK | {engine_messages.SOURCES}:  # not a miss
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
         embed = discord.Embed(description=truncate(description, limits.EMBED_DESCRIPTION))
@@ -160,11 +180,20 @@ def nothing_found_embed(answer: Answer, question: str) -> discord.Embed:
     if "list of sources" in reason:
         description = reason.replace("list of sources", "list of sources (`/sources`)", 1)
     else:
-        description = f"{reason}\n\n{messages.NOTHING_FOUND_HINT}"
+        description = f"{reason}\n\n{texts.NOTHING_FOUND_HINT}"
     embed = discord.Embed(
         title=question_title(question),
         description=truncate(description, limits.EMBED_DESCRIPTION),
         colour=NOTHING_COLOUR,
+    )
+    return fit_embed(embed)
+
+
+def chatter_embed(text: str) -> discord.Embed:
+    """A short friendly reply to chatter: no title, so it never reads as "nothing found"."""
+    description = text.replace("list of sources", "list of sources (`/sources`)", 1)
+    embed = discord.Embed(
+        description=truncate(description, limits.EMBED_DESCRIPTION), colour=ANSWER_COLOUR
     )
     return fit_embed(embed)
 
@@ -175,7 +204,7 @@ def passage_embed(passage: Passage) -> discord.Embed:
     body = escape_text(" ".join(passage.text.split()))
     room = limits.EMBED_DESCRIPTION - len(cite) - 3
     embed = discord.Embed(
-        title=messages.PASSAGE_TITLE,
+        title=texts.PASSAGE_TITLE,
         description=f"> {truncate(body, room)}\n{cite}",
         colour=ANSWER_COLOUR,
     )
@@ -189,7 +218,7 @@ def page_count(total: int, per_page: int = SOURCES_PER_PAGE) -> int:
 def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
     """One page of the article list; ``page`` is clamped to the pages that exist."""
     if not sources:
-        return discord.Embed(description=messages.NO_SOURCES, colour=NOTHING_COLOUR)
+        return discord.Embed(description=texts.NO_SOURCES, colour=NOTHING_COLOUR)
     pages = page_count(len(sources))
     page = min(max(page, 0), pages - 1)
     start = page * SOURCES_PER_PAGE
@@ -204,11 +233,11 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
             line += f": {escape_text(source.about)}"
         lines.append(truncate(line, per_line))
     embed = discord.Embed(
-        title=messages.SOURCES_TITLE.format(count=len(sources)),
+        title=texts.SOURCES_TITLE.format(count=len(sources)),
         description="\n".join(lines),
         colour=ANSWER_COLOUR,
     )
-    embed.set_footer(text=messages.SOURCES_FOOTER.format(page=page + 1, pages=pages))
+    embed.set_footer(text=texts.SOURCES_FOOTER.format(page=page + 1, pages=pages))
     return fit_embed(embed)
 
 
@@ -243,10 +272,10 @@ def source_embed(source: Source, passages: int | None = None) -> discord.Embed:
 
 def help_embed(qa_channel_ids: Sequence[int]) -> discord.Embed:
     channels = ", ".join(f"<#{channel_id}>" for channel_id in qa_channel_ids[:20])
-    extra = messages.HELP_QA_CHANNELS.format(channels=channels) if channels else ""
-    text = messages.HELP_TEXT.format(qa_channels=extra)
+    extra = texts.HELP_QA_CHANNELS.format(channels=channels) if channels else ""
+    text = texts.HELP_TEXT.format(qa_channels=extra)
     embed = discord.Embed(
-        title=messages.HELP_TITLE,
+        title=texts.HELP_TITLE,
         description=truncate(text, limits.EMBED_DESCRIPTION),
         colour=ANSWER_COLOUR,
     )

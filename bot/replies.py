@@ -6,7 +6,7 @@ import logging
 
 import discord
 
-from bot import messages
+from bot import texts
 from bot.rendering import plain_text
 
 log = logging.getLogger(__name__)
@@ -28,4 +28,4 @@ async def apologise(
 ) -> None:
     """Log the traceback (of ``error``, else the one being handled); tell the user what to do."""
     log.error("Error in %s (interaction %s)", where, interaction.id, exc_info=error or True)
-    await reply_privately(interaction, messages.ERROR)
+    await reply_privately(interaction, texts.ERROR)

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot import messages
+from bot import texts
 from bot.client import SeedBot
 from bot.config import Settings
 
@@ -21,7 +21,7 @@ def run_bot(settings: Settings) -> int:
     """Run until stopped; 0 on a clean stop, 2 when the token is missing or rejected."""
     token = (settings.discord_token or "").strip()
     if not token:
-        print(messages.TOKEN_MISSING, file=sys.stderr)
+        print(texts.TOKEN_MISSING, file=sys.stderr)
         return 2
     if not logging.getLogger().handlers:  # the CLI may have configured logging already
         discord.utils.setup_logging(
@@ -51,10 +51,10 @@ async def serve(
                 await bot.start(token)
             return 0
         except discord.LoginFailure:
-            print(messages.TOKEN_INVALID, file=sys.stderr)
+            print(texts.TOKEN_INVALID, file=sys.stderr)
             return 2
         except discord.PrivilegedIntentsRequired:
             if not bot.intents.message_content:
                 raise
-            log.warning(messages.INTENT_MISSING_LOG)
+            log.warning(texts.INTENT_MISSING_LOG)
             message_content = False

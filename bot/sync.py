@@ -14,12 +14,12 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
+from discord import app_commands
 
-if TYPE_CHECKING:
-    from bot.client import SeedBot
+from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,16 @@ def _write(path: Path, fingerprint: str) -> None:
     path.write_text(fingerprint + "\n", encoding="utf-8")
 
 
-async def sync_commands(bot: SeedBot) -> bool:
+async def sync_commands(
+    tree: app_commands.CommandTree[Any], settings: Settings, application_id: int | None
+) -> bool:
     """Register the slash commands if they changed; returns whether a sync happened."""
-    settings = bot.settings
     if settings.sync_commands == "off" and not settings.sync_commands_on_start:
         log.info("Slash-command sync is off (SEEDBOT_SYNC_COMMANDS=off)")
         return False
     guild_ids = list(settings.guild_ids) if settings.sync_commands != "global" else []
-    payload = [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
-    fingerprint = commands_fingerprint(payload, bot.application_id, guild_ids)
+    payload = [command.to_dict(tree) for command in tree.get_commands()]
+    fingerprint = commands_fingerprint(payload, application_id, guild_ids)
     state_file = Path(settings.command_sync_file)
     if not settings.sync_commands_on_start and _read(state_file) == fingerprint:
         log.info("Slash commands unchanged since the last sync; not syncing")
@@ -65,11 +66,11 @@ async def sync_commands(bot: SeedBot) -> bool:
     if guild_ids:
         for guild_id in guild_ids:
             guild = discord.Object(id=guild_id)
-            bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
             log.info("Synced %d slash commands to guild %d", len(synced), guild_id)
     else:
-        synced = await bot.tree.sync()
+        synced = await tree.sync()
         log.info(
             "Synced %d slash commands globally (may take up to an hour to appear)", len(synced)
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+
+from retrieval.text import strip_control
 
 MAX_QUESTION_CHARS = 4000  # cut beyond this; the engine itself explains its own, lower limit
 
@@ -22,6 +23,7 @@ class MessageFacts:
     replies_to_bot: bool  # the message replies to one of the bot's messages
     parent_channel_id: int | None = None  # the channel a thread belongs to
     direct: bool = False  # a direct message: every one is a question, as in a Q&A channel
+    in_answer_thread: bool = False  # a thread the bot opened for an answer: no mention needed
 
 
 def _mention_pattern(bot_id: int) -> re.Pattern[str]:
@@ -29,17 +31,9 @@ def _mention_pattern(bot_id: int) -> re.Pattern[str]:
 
 
 def clean_question(text: str) -> str:
-    """Drop control characters and collapse whitespace so the engine and the echo see plain text."""
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char.isspace():
-            kept.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            continue
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())[:MAX_QUESTION_CHARS]
+    """Drop control characters and terminal escapes (``retrieval.text.strip_control``, the
+    one cleaner) and collapse whitespace, so the engine and the echo see plain text."""
+    return " ".join(strip_control(text).split())[:MAX_QUESTION_CHARS]
 
 
 def question_from_message(
@@ -54,6 +48,7 @@ def question_from_message(
         return None
     in_qa_channel = (
         facts.direct
+        or facts.in_answer_thread
         or facts.channel_id in qa_channel_ids
         or (facts.parent_channel_id is not None and facts.parent_channel_id in qa_channel_ids)
     )

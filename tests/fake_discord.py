@@ -132,6 +132,9 @@ class FakeDiscord:
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
         self.qa_channel_id = self.snowflake()
+        self.thread_channel_id = self.snowflake()
+        self.threads: dict[int, dict[str, Any]] = {}  # threads started from messages, by id
+        self.refuse_threads = False  # answer thread creation with 403 Missing Permissions
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[str, InteractionTrace] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -223,6 +226,29 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
+    def thread(self, message_id: int, parent_id: int, name: str) -> dict[str, Any]:
+        """A public thread started from a message: Discord gives it the message's id."""
+        return {
+            "id": str(message_id),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent_id),
+            "owner_id": self.bot_user["id"],
+            "name": name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+
     def guild(self) -> dict[str, Any]:
         return {
             "id": str(self.guild_id),
@@ -250,6 +276,7 @@ class FakeDiscord:
             "channels": [
                 self.channel(self.channel_id, "general"),
                 self.channel(self.qa_channel_id, "questions"),
+                self.channel(self.thread_channel_id, "answers-in-threads"),
             ],
             "threads": [],
             "members": [self.member(self.bot_user)],
@@ -565,6 +592,9 @@ class FakeDiscord:
         match = re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/(@original|\d+))?", path)
         if match:
             return self._webhook(method, match[2], match[3], body or {}, at)
+        match = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
+        if method == "POST" and match:
+            return await self._start_thread(int(match[1]), int(match[2]), body or {})
         match = re.fullmatch(r"/channels/(\d+)/messages", path)
         if method == "POST" and match:
             reference = None
@@ -582,6 +612,26 @@ class FakeDiscord:
         if method == "POST" and re.fullmatch(r"/channels/\d+/typing", path):
             return web.Response(status=204)
         return json_response({"message": f"Unknown route {method} {path}", "code": 0}, status=404)
+
+    async def _start_thread(
+        self, channel_id: int, message_id: int, body: dict[str, Any]
+    ) -> web.Response:
+        """Start Thread from Message, as Discord does: 403 without the permission, a name of
+        1-100 characters, one thread per message, and a THREAD_CREATE on the gateway."""
+        if self.refuse_threads:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            return _json({"message": "Invalid Form Body", "code": 50035}, status=400)
+        if message_id in self.threads:
+            return _json(
+                {"message": "A thread has already been created for this message", "code": 160004},
+                status=400,
+            )
+        thread = self.thread(message_id, channel_id, name)
+        self.threads[message_id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return _json(thread)
 
     def _application(self) -> dict[str, Any]:
         return {
@@ -641,6 +691,19 @@ class FakeDiscord:
         self, method: str, token: str, message_id: str | None, body: dict[str, Any], at: float
     ) -> web.Response:
         trace = self.interactions.get(token)
+        if method == "PATCH" and message_id == "@original" and trace and "message" in trace.payload:
+            # A button's interaction: @original is the message the button is on (edit in place).
+            original = self.messages.get(int(trace.payload["message"]["id"]), {})
+            message = {
+                **original,
+                **{k: v for k, v in body.items() if k in ("content", "embeds", "components")},
+            }
+            self.messages[int(message["id"])] = message
+            if trace.answered_at is None:
+                trace.answered_at = at
+                trace.final = body
+                trace.answered.set()
+            return _json(message)
         if method in ("POST", "PATCH"):
             message = self.message(
                 channel_id=self.channel_id, author=self.bot_user, body=body, message_type=20
@@ -745,6 +808,13 @@ class FakeDiscord:
 # -- running the real bot against the fake ---------------------------------------------------
 
 
+async def answered(trace: InteractionTrace, wait: float = 15.0) -> dict[str, Any]:
+    """The body that answered an interaction, once it has come."""
+    await asyncio.wait_for(trace.answered.wait(), wait)
+    assert trace.final is not None
+    return trace.final
+
+
 def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settings:
     """Settings that point the bot at ``fake`` and keep every file it writes in ``state_dir``."""
     values: dict[str, Any] = {
@@ -753,6 +823,7 @@ def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settin
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "guild_ids": [fake.guild_id],
         "qa_channel_ids": [fake.qa_channel_id],
+        "thread_channel_ids": [fake.thread_channel_id],
         "corpus_dir": SEEDS,
         "feedback_db": str(state_dir / "feedback.sqlite3"),
         "command_sync_file": state_dir / "commands.sha256",
@@ -764,11 +835,14 @@ def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settin
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, **options: Any) -> AsyncIterator[SeedBot]:
-    """Start the real bot on this loop; yield once it is ready and the corpus is loaded."""
+async def running_bot(
+    settings: Settings, *, wait_for_corpus: bool = True, **options: Any
+) -> AsyncIterator[SeedBot]:
+    """Start the real bot on this loop; yield once it is ready and (unless told not to
+    wait) the corpus is loaded."""
     bot = SeedBot(settings, guild_ready_timeout=0.05, **options)
     task = asyncio.create_task(bot.start(settings.discord_token or ""))
-    ready = asyncio.ensure_future(_ready(bot))
+    ready = asyncio.ensure_future(_ready(bot, wait_for_corpus))
     done, _pending = await asyncio.wait(
         {task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED
     )
@@ -786,6 +860,7 @@ async def running_bot(settings: Settings, **options: Any) -> AsyncIterator[SeedB
             await asyncio.wait_for(task, 10)
 
 
-async def _ready(bot: SeedBot) -> None:
+async def _ready(bot: SeedBot, wait_for_corpus: bool = True) -> None:
     await bot.wait_until_ready()
-    await bot.engines.ready.wait()
+    if wait_for_corpus:
+        await bot.engines.ready.wait()

@@ -194,3 +194,36 @@ def test_the_engine_reason_points_at_the_sources_command() -> None:
     )
     description = rendering.answer_embed(nothing, "q").description or ""
     assert "list of sources (`/sources`)" in description
+
+
+def test_the_last_page_says_no_further_quote_answers() -> None:
+    later = Answer(question="q", answered=True, results=(result("Ships sail.", rank=4),))
+    assert "no further quote" in (
+        rendering.answer_embed(later, "q", last_page=True).footer.text or ""
+    )
+    assert "no further quote" not in (rendering.answer_embed(later, "q").footer.text or "")
+    first = answer(result("Ships sail."))
+    assert "no further quote" not in (
+        rendering.answer_embed(first, "q", last_page=True).footer.text or ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "usable"),
+    [
+        ("https://example.org/a", True),
+        ("http://example.org/a?b=1", True),
+        ("javascript:alert(1)", False),
+        ("https://example.org/a b", False),
+        ("https://example.org/" + "a" * 600, False),
+        (None, False),
+    ],
+)
+def test_open_article_needs_a_web_address(url: str | None, usable: bool) -> None:
+    assert (rendering.article_url(source(url=url)) is not None) is usable
+
+
+def test_a_reply_to_chatter_has_no_title_and_names_the_command() -> None:
+    embed = rendering.chatter_embed("Hi! Check the list of sources to see what they cover.")
+    assert embed.title is None
+    assert "(`/sources`)" in (embed.description or "")

@@ -98,14 +98,11 @@ async def test_run_bot_in_its_own_process_answers_and_stops_cleanly_on_ctrl_c(
     )
     try:
         await asyncio.wait_for(fake.connected.wait(), 30)
-        for _ in range(100):  # the corpus loads while the gateway connects
-            trace = await fake.send_interaction(
-                fake.command_interaction("ask", {"question": "Who proposed a 30-day ceasefire?"})
-            )
-            await asyncio.wait_for(trace.answered.wait(), 10)
-            if trace.final and trace.final.get("embeds"):
-                break
-            await asyncio.sleep(0.1)
+        # Asked while the corpus may still be loading: acknowledged, then answered once in.
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "Who proposed a 30-day ceasefire?"})
+        )
+        await asyncio.wait_for(trace.answered.wait(), 90)
         assert trace.final is not None
         assert "30-day" in trace.final["embeds"][0]["description"]
         process.send_signal(signal.SIGINT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cooldown import UserCooldown
+from bot.threads import thread_name
 from bot.triggers import MessageFacts, clean_question, question_from_message
 
 BOT = 42
@@ -61,7 +62,7 @@ def test_a_bare_mention_asks_for_a_question() -> None:
 
 def test_clean_question_drops_control_characters_and_collapses_space() -> None:
     assert clean_question("  a\x00b\x07 \t\n c\u200b  ") == "ab c"
-    assert clean_question("\x1b[31mred") == "[31mred"
+    assert clean_question("\x1b[31mred") == "red"  # the whole escape sequence goes
     assert clean_question("Что такое НАТО?") == "Что такое НАТО?"
     assert len(clean_question("x" * 50_000)) == 4000
 
@@ -76,3 +77,20 @@ def test_cooldown_allows_rate_per_window_per_user() -> None:
     now[0] = 10.0
     assert cooldown.retry_after(1) == 0
     assert UserCooldown(rate=1, per=0).retry_after(1) == 0
+
+
+def test_a_thread_is_named_after_its_question_within_discord_limits() -> None:
+    long = "Who proposed the ceasefire " + "and why " * 30
+    name = thread_name(long)
+    assert len(name) <= 100
+    assert name.startswith("Who proposed the ceasefire and why")
+    assert name.endswith("…")
+    assert thread_name("  a\nquestion  ") == "a question"
+    assert thread_name("") == "Question"
+
+
+def test_a_message_in_an_answer_thread_is_a_question_without_a_mention() -> None:
+    in_thread = facts("why?", in_answer_thread=True, channel_id=99)
+    assert question_from_message(in_thread, bot_id=BOT, qa_channel_ids=()) == "why?"
+    elsewhere = facts("why?", channel_id=99)
+    assert question_from_message(elsewhere, bot_id=BOT, qa_channel_ids=()) is None

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, messages, rendering
+from bot import rendering, texts
+from bot.articles import find_article
+from bot.autocomplete import article_autocomplete
 from bot.components import sources_view
 from bot.rendering import escape_text, truncate
 from bot.replies import reply_privately
+from bot.services import BotServices
 from retrieval.models import Source
-
-if TYPE_CHECKING:
-    from bot.client import SeedBot
 
 
 class Library(commands.Cog):
-    def __init__(self, bot: SeedBot) -> None:
+    def __init__(self, bot: BotServices) -> None:
         self.bot = bot
 
-    @app_commands.command(name="sources", description=messages.SOURCES_DESCRIPTION)
-    async def sources(self, interaction: discord.Interaction[SeedBot]) -> None:
+    @app_commands.command(name="sources", description=texts.SOURCES_DESCRIPTION)
+    async def sources(self, interaction: discord.Interaction) -> None:
         engine = self.bot.engines.current
         if engine is None:
-            await reply_privately(interaction, messages.NOT_READY)
+            await reply_privately(interaction, texts.NOT_READY)
             return
         sources = engine.corpus.sources
         view = sources_view(0, len(sources))
@@ -36,17 +36,17 @@ class Library(commands.Cog):
             ephemeral=True,
         )
 
-    @app_commands.command(name="source", description=messages.SOURCE_DESCRIPTION)
-    @app_commands.describe(article=messages.SOURCE_ARTICLE_HELP)
-    async def source(self, interaction: discord.Interaction[SeedBot], article: str) -> None:
+    @app_commands.command(name="source", description=texts.SOURCE_DESCRIPTION)
+    @app_commands.describe(article=texts.SOURCE_ARTICLE_HELP)
+    async def source(self, interaction: discord.Interaction, article: str) -> None:
         engine = self.bot.engines.current
         if engine is None:
-            await reply_privately(interaction, messages.NOT_READY)
+            await reply_privately(interaction, texts.NOT_READY)
             return
         found = self._lookup(article)
         if found is None:
             query = f"“{escape_text(truncate(article.strip(), 100))}”"
-            await reply_privately(interaction, messages.SOURCE_NOT_FOUND.format(query=query))
+            await reply_privately(interaction, texts.SOURCE_NOT_FOUND.format(query=query))
             return
         passages = found.passages
         await interaction.response.send_message(
@@ -55,36 +55,19 @@ class Library(commands.Cog):
 
     def _lookup(self, article: str) -> Source | None:
         engine = self.bot.engines.current
-        if engine is None or not article.strip():
-            return None
-        for candidate in engine.corpus.sources:
-            if article in (candidate.file, candidate.label):
-                return candidate
-        matches = engine.find_sources(article, limit=1)
-        return matches[0] if matches else None
+        return find_article(engine, article) if engine is not None else None
 
     @source.autocomplete("article")
-    async def article_autocomplete(
-        self, interaction: discord.Interaction[SeedBot], current: str
+    async def complete_article(
+        self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        engine = self.bot.engines.current
-        if engine is None:
-            return []
-        if current.strip():
-            found = engine.find_sources(current, limit=limits.AUTOCOMPLETE_CHOICES)
-        else:
-            found = list(engine.corpus.sources[: limits.AUTOCOMPLETE_CHOICES])
-        return [
-            app_commands.Choice(name=truncate(source.label, limits.CHOICE_NAME), value=source.file)
-            for source in found[: limits.AUTOCOMPLETE_CHOICES]
-            if len(source.file) <= limits.CHOICE_VALUE
-        ]
+        return article_autocomplete(self.bot.engines.current, current)
 
-    @app_commands.command(name="help", description=messages.HELP_DESCRIPTION)
-    async def help(self, interaction: discord.Interaction[SeedBot]) -> None:
+    @app_commands.command(name="help", description=texts.HELP_DESCRIPTION)
+    async def help(self, interaction: discord.Interaction) -> None:
         embed = rendering.help_embed(list(self.bot.settings.qa_channel_ids))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-async def setup(bot: SeedBot) -> None:
-    await bot.add_cog(Library(bot))
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Library(cast(BotServices, bot)))

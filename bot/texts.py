@@ -10,6 +10,7 @@ ASK_QUESTION_HELP: Final = (
 )
 ASK_RESULTS_HELP: Final = "How many quotes to show (1-10)"
 ASK_PRIVATE_HELP: Final = "Only you see the answer (default: no)"
+ASK_ARTICLE_HELP: Final = "Search only this article (start typing its title)"
 SOURCES_DESCRIPTION: Final = "List the articles the bot can quote."
 SOURCE_DESCRIPTION: Final = "Show one article's details: author, outlet, date, size."
 SOURCE_ARTICLE_HELP: Final = "Start typing a title to pick an article"
@@ -26,6 +27,8 @@ REPLY_UNREADABLE: Final = (
 NOTHING_FOUND_HINT: Final = "Try other words, or see what the articles cover with `/sources`."
 NOTHING_FOUND_DEFAULT: Final = "I found nothing in the articles that answers this question."
 NO_MORE_RESULTS: Final = "There are no more quotes for this question."
+LAST_PAGE: Final = "no further quote answers this question"
+BUTTON_INVALID: Final = "That button is not valid (anymore). Ask your question again with `/ask`."
 ANSWER_EXPIRED: Final = "This answer is no longer stored. Please ask your question again."
 NOT_YOUR_ANSWER: Final = "Only the person who asked can page this answer. Ask your own with `/ask`."
 PASSAGE_MISSING: Final = "That passage is no longer in the articles (they may have been reloaded)."
@@ -52,6 +55,26 @@ BUTTON_HELPFUL: Final = "Helpful"
 BUTTON_NOT_HELPFUL: Final = "Not helpful"
 BUTTON_PREVIOUS: Final = "Previous"
 BUTTON_NEXT: Final = "Next"
+BUTTON_OPEN_ARTICLE: Final = "Open article"
+
+# Short friendly replies to chatter said to the bot (``retrieval.chatter``); greetings and
+# thanks use the engine's own sentences, so the terminal and Discord say the same.
+CHATTER_REPLIES: Final = {
+    "praise": "Thank you! Ask me anything else about the articles.",
+    "criticism": (
+        "Sorry that didn't help. Try other words, or a name, place or date from the articles; "
+        "the *Not helpful* button tells us too."
+    ),
+    "laughter": "😄 Ask me a question about the articles whenever you like.",
+    "farewell": "Bye! Come back with more questions any time.",
+    "agreement": "👍 Ask me another question whenever you like.",
+    "reaction": "I know! Ask me anything about the articles and I'll quote what they say.",
+    "emoji": "👋 Ask me a question about the articles and I'll answer with quotes from them.",
+    "remark": (
+        "I can't share opinions, but I can quote what the articles say: ask me a question "
+        "about them."
+    ),
+}
 
 SEARCHED_FOR: Final = "Searched for: {pairs}"
 ANSWER_FOOTER: Final = "Quotes {first}–{last}, best match first · verbatim from the articles"
@@ -65,7 +88,8 @@ HELP_TEXT: Final = (
     "its citation (title, author or outlet, date, paragraph). I never make up an answer: "
     "if nothing in the articles fits, I say so.\n\n"
     "**Ask**\n"
-    "• `/ask question:` — add `results:` for more quotes, `private: True` to see it alone.\n"
+    "• `/ask question:` — add `results:` for more quotes, `article:` to search one article, "
+    "`private: True` to see it alone.\n"
     "• Mention me with a question, or reply to one of my answers: a reply like "
     "*why?* or *when was that?* follows up on it, *tell me more* brings the next quotes.\n"
     "{qa_channels}"
@@ -74,7 +98,8 @@ HELP_TEXT: Final = (
     "\n**Explore**\n"
     "• `/sources` — the articles (or ask me *what are the articles about?*).\n"
     "• `/source article:` — one article's details.\n\n"
-    "**Buttons** — *More results* shows the next quotes, *Full passage* the whole passage, "
+    "**Buttons** — *More results* turns to the next quotes (*Previous* / *Next* after that), "
+    "*Full passage* shows the whole passage, *Open article* the article itself, "
     "*Helpful* / *Not helpful* tell us how the answer did."
 )
 HELP_QA_CHANNELS: Final = "• In {channels}, every message is a question.\n"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from retrieval.models import Answer, Passage, Source
 
@@ -46,10 +46,32 @@ class AnswerEngine(Protocol):
     @property
     def corpus(self) -> CorpusLike: ...
     def answer(
-        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        quick: bool = False,
     ) -> Answer: ...
     def passage(self, passage_id: str) -> Passage | None: ...
     def find_sources(self, text: str, limit: int = 25) -> list[Source]: ...
+
+
+class ArticleAnswerEngine(AnswerEngine, Protocol):
+    """An engine that can restrict the search to one article (``/ask article:``).
+
+    To be folded into ``AnswerEngine`` once ``Engine.answer`` takes ``article`` (issue 14).
+    """
+
+    def answer(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        quick: bool = False,
+        article: str | None = None,
+    ) -> Answer: ...
 
 
 EngineFactory = Callable[[], AnswerEngine]
@@ -77,7 +99,17 @@ class EngineHolder:
         self._current: AnswerEngine | None = None
         self._reload_lock = asyncio.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="seedbot-answer")
-        self.ready = asyncio.Event()
+        self.ready = asyncio.Event()  # set once an engine is in place
+        self._settled = asyncio.Event()  # set once the first load succeeded or failed
+
+    @classmethod
+    def holding(cls, engine: AnswerEngine, workers: int = 1) -> EngineHolder:
+        """A holder of an engine already built (the terminal chat)."""
+        holder = cls(lambda: engine, workers=workers)
+        holder._current = engine
+        holder.ready.set()
+        holder._settled.set()
+        return holder
 
     async def answer(
         self,
@@ -87,6 +119,7 @@ class EngineHolder:
         top_k: int | None = None,
         offset: int = 0,
         asked_at: float | None = None,
+        article: str | None = None,
     ) -> Answer:
         """``engine.answer`` on the answer pool; pass the engine taken when the question came.
 
@@ -100,6 +133,11 @@ class EngineHolder:
 
         def run() -> Answer:
             quick = offset == 0 and time.monotonic() - since > self._quick_after
+            if article is not None:  # restricted to one article (``/ask article:``)
+                restrictable = cast(ArticleAnswerEngine, engine)
+                return restrictable.answer(
+                    question, top_k=top_k, offset=offset, quick=quick, article=article
+                )
             return engine.answer(question, top_k=top_k, offset=offset, quick=quick)
 
         return await loop.run_in_executor(self._pool, run)
@@ -111,11 +149,24 @@ class EngineHolder:
     def current(self) -> AnswerEngine | None:
         return self._current
 
+    async def wait_until_loaded(self) -> AnswerEngine | None:
+        """The current engine, once the first load has finished; None if it failed.
+
+        A question that arrives while the articles load waits here instead of being turned
+        away, and is answered as soon as they are in.
+        """
+        if self._current is None:
+            await self._settled.wait()
+        return self._current
+
     async def load(self) -> LoadReport:
         """Build and swap; concurrent reloads queue instead of building twice at once."""
         async with self._reload_lock:
             started = time.perf_counter()
-            engine = await asyncio.to_thread(self._factory)
+            try:
+                engine = await asyncio.to_thread(self._factory)
+            finally:
+                self._settled.set()  # waiting questions get "not ready" rather than wait forever
             self._current = engine  # a single assignment: atomic for every reader
             self.ready.set()
             corpus = engine.corpus

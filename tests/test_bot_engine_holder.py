@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.corpus import EngineHolder
+from bot.engine_holder import EngineHolder
 from retrieval.models import Answer
 
 
