@@ -152,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("action", choices=("export",), help="export: write every vote to stdout")
     feedback.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     feedback.set_defaults(handler=cmd_feedback)
+
+    stats = commands.add_parser(
+        "stats", parents=[common], help="questions asked, answered and declined; votes and reasons"
+    )
+    stats.add_argument("--days", type=int, default=7, metavar="N", help="the last N days (7)")
+    stats.add_argument("--guild", type=int, default=None, metavar="ID", help="one server only")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
+    stats.set_defaults(handler=cmd_stats)
     return parser
 
 
@@ -383,10 +391,37 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback import export_votes
+    from bot.store import StoreUnavailable
+    from bot.store.export import export_votes
 
-    count = export_votes(settings, sys.stdout, args.format)
+    try:
+        count = export_votes(settings, sys.stdout, args.format)
+    except StoreUnavailable as error:
+        print(f"seedbot: cannot read the vote database: {error}", file=sys.stderr)
+        return 1
     print(f"seedbot: exported {count} votes from {settings.feedback_db}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.stats import build_report, render_text
+    from bot.store import StoreUnavailable, open_store
+
+    if args.days < 1:
+        print("seedbot: --days must be at least 1", file=sys.stderr)
+        return 2
+    store = open_store(settings)
+    try:
+        report = build_report(store, days=args.days, guild_id=args.guild)
+    except StoreUnavailable as error:
+        print(f"seedbot: cannot read the database: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(render_text(report))
     return 0
 
 

@@ -77,7 +77,16 @@ class Settings(BaseSettings):
     # A question that has waited this many seconds for its turn is answered without the
     # cross-encoder (~7 ms instead of ~0.2 s), so a burst does not queue for minutes.
     quick_answers_after: float = Field(default=1.0, ge=0)
+    # Per-server defaults that /settings can change (bot/store/guild_settings.py).
+    answers_private: bool = False  # answers only the asker sees, unless the asker says
+    answers_in_threads: bool = False  # Q&A channels answer in a new thread per question
+
+    # The database: votes, per-server settings and the question log (bot/store/).
     feedback_db: str = "seedbot-feedback.sqlite3"  # a path, or a postgresql:// URL
+    feedback_db_timeout: float = Field(default=2.0, ge=0)  # seconds a write waits for a lock
+    # How old a per-server setting read may be: another process sees a change within this.
+    settings_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    question_log_days: int = Field(default=30, ge=1)  # question texts are kept this long
     log_level: str = "INFO"
 
     @field_validator(

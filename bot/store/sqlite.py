@@ -1,0 +1,66 @@
+"""The store in a SQLite file: the default, for one bot process (or several on one machine).
+
+WAL mode lets readers and a writer work at once; ``synchronous=NORMAL`` in WAL mode makes a
+committed write survive the process being killed (``kill -9``), and only a power cut can
+lose the last commits. Foreign keys are on, so a vote for an unknown answer is refused as it
+is by PostgreSQL. The file is watched: deleted or replaced while open, it is reopened (and
+recreated) instead of writing on into an unlinked file whose votes would vanish.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bot.store.database import Database
+from bot.store.dialect import SQLITE
+
+MEMORY = ":memory:"
+
+
+class SqliteDatabase(Database):
+    dialect = SQLITE
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 2.0) -> None:
+        self.path = str(path)
+        self.busy_timeout = busy_timeout  # how long a write waits for another process's lock
+        self._file: tuple[int, int] | None = None
+        super().__init__(f"the vote database {self.path}")
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, check_same_thread=False, isolation_level=None
+        )
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._file = self._identity()
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+    def _identity(self) -> tuple[int, int] | None:
+        if self.path == MEMORY:
+            return None
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    def _usable(self, conn: Any) -> bool:
+        return self.path == MEMORY or (self._file is not None and self._identity() == self._file)
+
+    def _is_unavailable(self, error: Exception) -> bool:
+        if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+            return False
+        return isinstance(error, sqlite3.DatabaseError | OSError)
+
+    def _is_constraint(self, error: Exception) -> bool:
+        return isinstance(error, sqlite3.IntegrityError)
