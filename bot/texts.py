@@ -174,7 +174,7 @@ FIND_NOTHING_TO_SEARCH: Final = (
 )
 
 # The reason after a "Not helpful" vote (a modal with one optional field).
-REASON_TITLE: Final = "Vote recorded. What was wrong? (optional)"  # <= 45 characters
+REASON_TITLE: Final = "Not helpful: recorded. Why? (optional)"  # <= 45 characters
 REASON_LABEL: Final = "What was wrong or missing?"
 REASON_PLACEHOLDER: Final = "e.g. it quotes the wrong article; it does not say when"
 REASON_THANKS: Final = "Thanks! Your vote **Not helpful** is recorded with your reason."

@@ -275,7 +275,7 @@ async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     async with running_bot(settings):
         voter = fake.user(fake.snowflake(), "voter")
         vote = await fake.send_interaction(fake.component_interaction(message, down, user=voter))
-        assert "Not helpful" in (await answered(vote))["content"]
+        assert "Not helpful" in (await answered(vote))["title"]  # recorded; the reason modal
         again = await fake.send_interaction(fake.component_interaction(message, more, user=voter))
         assert (await answered(again))["embeds"]
 
