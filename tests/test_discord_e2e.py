@@ -517,7 +517,10 @@ async def test_commands_sync_only_when_they_change(fake: FakeDiscord, tmp_path: 
     assert syncs() == 1
     put = next(r for r in fake.requests if r.method == "PUT")
     names = {command["name"] for command in put.body}
-    assert names == {"ask", "sources", "source", "help", "reload"}
+    assert names == {
+        *("ask", "sources", "source", "help", "reload", "settings", "stats"),
+        "Find in the articles",
+    }
     ask = next(command for command in put.body if command["name"] == "ask")
     assert ask["description"]
     assert all(option["description"] for option in ask["options"])
