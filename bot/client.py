@@ -42,6 +42,7 @@ EXTENSIONS = (
     "bot.cogs.stats",
     "bot.cogs.find",
     "bot.cogs.housekeeping",
+    "bot.cogs.reasons",
 )
 
 

@@ -162,3 +162,33 @@ async def test_questions_older_than_the_retention_period_are_purged(
     later.close()
     after = cli_json(["stats", "--json", "--days", "365"], db, monkeypatch, capsys)
     assert (after["asked"], after["declined_questions"]) == (0, [])
+
+
+async def test_reasons_of_two_voters_at_once_and_after_a_restart_are_all_saved(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    settings = bot_settings(fake, tmp_path)
+    first, second = fake.user(fake.snowflake(), "first"), fake.user(fake.snowflake(), "second")
+    async with running_bot(settings):
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": ANSWERED[0]})
+        )
+        await answered(trace)
+        answer = fake.messages[max(fake.messages)]
+        down = fake.custom_ids(answer)[2]
+        votes = []
+        for voter in (first, second):  # both modals open at once, on the same answer
+            vote = await fake.send_interaction(fake.component_interaction(answer, down, user=voter))
+            await answered(vote)
+            votes.append(vote)
+        submit = await fake.send_interaction(
+            fake.modal_submit_interaction(votes[0], {"reason": "too vague"}, user=first)
+        )
+        assert (await answered(submit))["content"] == texts.REASON_THANKS
+    async with running_bot(settings) as bot:  # the second submits after a restart
+        submit = await fake.send_interaction(
+            fake.modal_submit_interaction(votes[1], {"reason": "wrong person"}, user=second)
+        )
+        assert (await answered(submit))["content"] == texts.REASON_THANKS
+        reasons = {vote.user_id: vote.reason for vote in bot.feedback.votes()}
+    assert reasons == {int(first["id"]): "too vague", int(second["id"]): "wrong person"}
