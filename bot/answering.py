@@ -353,5 +353,10 @@ class AnsweringService:
 # What the engine finds nothing to search in: in a Q&A channel, said to each other
 # ("@everyone", a greeting the recogniser let through), not worth a "nothing found".
 QUIET_UNLESS_ADDRESSED = frozenset(
-    {engine_messages.EMPTY, engine_messages.NO_TERMS, engine_messages.GREETING}
-) | {engine_messages.THANKS}
+    {
+        engine_messages.EMPTY,
+        engine_messages.NO_TERMS,
+        engine_messages.GREETING,
+        engine_messages.THANKS,
+    }
+)

@@ -20,9 +20,20 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from bot.answering import MemoryAnswers
+from bot.answering import (
+    AnsweringService,
+    Entry,
+    MemoryAnswers,
+    OutcomeKind,
+    Question,
+    chatter_reply,
+)
 from bot.config import Settings
+from bot.cooldown import UserCooldown
+from bot.engine_holder import EngineHolder
+from bot.feedback import AnswerRecord
 from bot.terminal import render_answer, render_sources
+from retrieval import messages as engine_messages
 from retrieval.corpus import Corpus, describe_ignored, ignored_files
 from retrieval.engine import INDEX_VERSION, Engine
 from retrieval.follow_up import asks_for_more
@@ -258,12 +269,6 @@ def run_chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
 
 
 async def _chat(engine: Engine, stream: TextIO, out: TextIO) -> int:
-    from bot.answering import AnsweringService, Entry, OutcomeKind, Question, chatter_reply
-    from bot.cooldown import UserCooldown
-    from bot.engine_holder import EngineHolder
-    from bot.feedback import AnswerRecord
-    from retrieval import messages as engine_messages
-
     ansi = out.isatty()
     interactive = stream.isatty()
     holder = EngineHolder.holding(engine)

@@ -43,6 +43,8 @@ APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
 MESSAGE_COMMAND = 3  # data.type of a message context-menu command
 CHANNEL_OPTION, SUB_COMMAND, SUB_COMMAND_GROUP = 7, 1, 2
 GUILD_TEXT, DM, PUBLIC_THREAD, GUILD_FORUM = 0, 1, 11, 15
+# How long a bot may take to connect and load the seeds: generous, as the test machine is shared.
+READY_SECONDS = 90
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -998,7 +1000,7 @@ async def running_bot(
     task = asyncio.create_task(bot.start(settings.discord_token or ""))
     ready = asyncio.ensure_future(_ready(bot, wait_for_corpus))
     done, _pending = await asyncio.wait(
-        {task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED
+        {task, ready}, timeout=READY_SECONDS, return_when=asyncio.FIRST_COMPLETED
     )
     if ready not in done:
         ready.cancel()

@@ -198,18 +198,20 @@ class Ask(commands.Cog):
         reply = present(outcome)
         if reply is None:
             return
-        where: discord.abc.Messageable = message.channel
+        thread = None
         if outcome.kind in ANSWERS and wants_thread(
             message.channel, self._rules(message).thread_channel_ids
         ):
             thread = await open_thread(message, outcome.question)
-            if thread is not None:
-                where = thread
-                await thread.send(**reply.send_options())
-        if where is message.channel:
+        elif isinstance(message.channel, discord.Thread):
+            thread = message.channel
+        # Remembered before it is sent, so a quick follow-up already leans on it.
+        if outcome.record is not None and thread is not None:
+            self.threads.remember(thread.id, outcome.record.id)
+        if thread is not None and thread is not message.channel:
+            await thread.send(**reply.send_options())
+        else:
             await message.reply(**reply.send_options())
-        if outcome.record is not None and isinstance(where, discord.Thread):
-            self.threads.remember(where.id, outcome.record.id)
 
 
 @contextlib.asynccontextmanager
