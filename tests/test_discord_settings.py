@@ -112,6 +112,8 @@ async def test_a_qa_channel_added_is_answered_at_once_and_removed_is_not(
         assert not await is_answered(fake, QUESTION, fake.channel_id, wait=1.0)
         added = await run_settings(fake, "qa-channel", "add", channel=general(fake))
         assert await is_answered(fake, QUESTION, fake.channel_id, wait=10.0)
+        help_ = await answered(await fake.send_interaction(fake.command_interaction("help")))
+        assert f"<#{fake.channel_id}>" in help_["embeds"][0]["description"]  # /help says so
         removed = await run_settings(fake, "qa-channel", "remove", channel=general(fake))
         assert not await is_answered(fake, QUESTION, fake.channel_id, wait=1.0)
         # The environment's Q&A channel can be removed here too, without the environment.
@@ -208,3 +210,24 @@ async def test_a_change_in_one_process_reaches_the_other_through_postgresql(
             fake.dispatch_to = second_session
             await asyncio.sleep(PROPAGATION_ALLOWANCE)
             assert await is_answered(fake, QUESTION, fake.channel_id, wait=10.0)
+
+
+async def test_the_servers_cooldown_replaces_the_environments(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    asker = fake.user(fake.snowflake(), "asker")
+
+    async def ask() -> dict[str, Any]:
+        trace = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": QUESTION}, user=asker)
+        )
+        return await answered(trace)
+
+    settings = bot_settings(fake, tmp_path, cooldown_rate=1, cooldown_seconds=0.0)
+    async with running_bot(settings):
+        before = [await ask(), await ask()]  # no cooldown in the environment
+        await run_settings(fake, "cooldown", options={"seconds": 60.0})
+        after = [await ask(), await ask()]
+    assert all(body.get("embeds") for body in before)
+    assert after[0].get("embeds")
+    assert after[1]["content"] == texts.COOLDOWN.format(seconds=60)
