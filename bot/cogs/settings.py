@@ -84,33 +84,30 @@ class ServerSettings(commands.Cog):
     async def qa_add(
         self, interaction: discord.Interaction, channel: SettingsChannel | None = None
     ) -> None:
-        channel_id = _channel_id(interaction, channel)
-        if channel_id is None:
-            await reply_privately(interaction, texts.SETTINGS_NOT_A_CHANNEL)
-            return
-        guild_id = _guild_id(interaction)
-        await self._change(
-            interaction,
-            lambda: self.bot.feedback.settings.add_qa_channel(guild_id, channel_id),
-            lambda new: texts.SETTINGS_QA_ADDED.format(
-                channel=f"<#{channel_id}>", qa_channels=self._qa_channels(new, interaction)
-            ),
-        )
+        await self._qa_change(interaction, channel, add=True)
 
     @qa_channel.command(name="remove", description=texts.SETTINGS_QA_REMOVE_DESCRIPTION)
     @app_commands.describe(channel=texts.SETTINGS_CHANNEL_HELP)
     async def qa_remove(
         self, interaction: discord.Interaction, channel: SettingsChannel | None = None
     ) -> None:
+        await self._qa_change(interaction, channel, add=False)
+
+    async def _qa_change(
+        self, interaction: discord.Interaction, channel: SettingsChannel | None, *, add: bool
+    ) -> None:
         channel_id = _channel_id(interaction, channel)
         if channel_id is None:
             await reply_privately(interaction, texts.SETTINGS_NOT_A_CHANNEL)
             return
         guild_id = _guild_id(interaction)
+        store = self.bot.feedback.settings
+        change = store.add_qa_channel if add else store.remove_qa_channel
+        said = texts.SETTINGS_QA_ADDED if add else texts.SETTINGS_QA_REMOVED
         await self._change(
             interaction,
-            lambda: self.bot.feedback.settings.remove_qa_channel(guild_id, channel_id),
-            lambda new: texts.SETTINGS_QA_REMOVED.format(
+            lambda: change(guild_id, channel_id),
+            lambda new: said.format(
                 channel=f"<#{channel_id}>", qa_channels=self._qa_channels(new, interaction)
             ),
         )
