@@ -142,7 +142,7 @@ SETTINGS_SHOW: Final = (
     "Answers in threads: {thread_channels}\n"
     "Quotes per answer: {quotes}\n"
     "Answers private by default: {private}\n"
-    "Cooldown: at most {rate} questions per {seconds:g} s per person"
+    "Cooldown: {cooldown}"
 )
 SETTINGS_NONE: Final = "none"
 SETTINGS_ON: Final = "on"
@@ -152,7 +152,8 @@ SETTINGS_QA_REMOVED: Final = "{channel} is no longer a Q&A channel. Q&A channels
 SETTINGS_THREADS_SET: Final = "Answers in threads in {channel}: {value}."
 SETTINGS_QUOTES_SET: Final = "Quotes per answer: {value}."
 SETTINGS_PRIVATE_SET: Final = "Answers private by default: {value}."
-SETTINGS_COOLDOWN_SET: Final = "Cooldown: at most {rate} questions per {seconds:g} s per person."
+SETTINGS_COOLDOWN_SET: Final = "Cooldown: {cooldown}."
+SETTINGS_COOLDOWN_VALUE: Final = "at most {rate} questions per {seconds:g} s per person"
 SETTINGS_INVALID: Final = "That value was not saved: {error}."
 SETTINGS_UNAVAILABLE: Final = (
     "The settings could not be saved: the bot's database is unavailable. Nothing changed; "

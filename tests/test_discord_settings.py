@@ -226,6 +226,7 @@ async def test_the_servers_cooldown_replaces_the_environments(
     settings = bot_settings(fake, tmp_path, cooldown_rate=1, cooldown_seconds=0.0)
     async with running_bot(settings):
         before = [await ask(), await ask()]  # no cooldown in the environment
+        assert "Cooldown: off" in await run_settings(fake, "show")
         await run_settings(fake, "cooldown", options={"seconds": 60.0})
         after = [await ask(), await ask()]
     assert all(body.get("embeds") for body in before)

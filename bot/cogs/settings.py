@@ -43,6 +43,12 @@ def on_off(value: bool) -> str:
     return texts.SETTINGS_ON if value else texts.SETTINGS_OFF
 
 
+def cooldown_text(rate: int, seconds: float) -> str:
+    if seconds <= 0:
+        return texts.SETTINGS_OFF
+    return texts.SETTINGS_COOLDOWN_VALUE.format(rate=rate, seconds=seconds)
+
+
 def describe(settings: GuildSettings, env: BotServices, guild: discord.Guild | None) -> str:
     """``/settings show``: the effective values, channels of this server only."""
     rules = channel_rules(settings, env.settings.qa_channel_ids, env.settings.thread_channel_ids)
@@ -51,8 +57,7 @@ def describe(settings: GuildSettings, env: BotServices, guild: discord.Guild | N
         thread_channels=channel_list(rules.thread_channel_ids, guild),
         quotes=settings.quotes_per_answer,
         private=on_off(settings.answers_private),
-        rate=env.settings.cooldown_rate,
-        seconds=settings.cooldown_seconds,
+        cooldown=cooldown_text(env.settings.cooldown_rate, settings.cooldown_seconds),
     )
 
 
@@ -171,7 +176,7 @@ class ServerSettings(commands.Cog):
                 guild_id, GuildSetting.COOLDOWN_SECONDS, seconds
             ),
             lambda new: texts.SETTINGS_COOLDOWN_SET.format(
-                rate=self.bot.settings.cooldown_rate, seconds=new.cooldown_seconds
+                cooldown=cooldown_text(self.bot.settings.cooldown_rate, new.cooldown_seconds)
             ),
         )
 
