@@ -24,6 +24,7 @@ from bot.articles import find_article
 from bot.cooldown import UserCooldown
 from bot.engine_holder import AnswerEngine, EngineHolder
 from bot.store import AnswerRecord, AnswerSaved, new_answer_id
+from bot.store.guild_settings import GuildSettings
 from bot.triggers import clean_question
 from retrieval import messages as engine_messages
 from retrieval.chatter import Chatter, chatter
@@ -47,6 +48,7 @@ class Entry(StrEnum):
     QA_CHANNEL = "qa_channel"  # a Q&A channel message not addressed to the bot
     BUTTON = "button"  # More results / Previous / Next
     CHAT = "chat"  # the terminal chat
+    FIND = "find"  # "Find in the articles" on someone's message: searched, whatever it says
 
     @property
     def addressed(self) -> bool:
@@ -121,6 +123,31 @@ class AnswerStore(Protocol):
     def get_answer(self, answer_id: str) -> AnswerRecord | None: ...
 
 
+class ServerStore(Protocol):
+    """Per-server settings and the question log (``bot.store.Store``): where a server's
+    admins' choices come from, and where every question asked is counted."""
+
+    @property
+    def settings(self) -> GuildSettingsSource: ...
+    def record_question(
+        self,
+        guild_id: int | None,
+        channel_id: int | None,
+        question: str,
+        answered: bool,
+        reason: str | None = None,
+    ) -> bool: ...
+
+
+class GuildSettingsSource(Protocol):
+    def for_guild(self, guild_id: int | None) -> GuildSettings: ...
+
+
+# Outcomes that are a question asked, counted in the question log (refusals of the
+# cooldown, chatter, silence and pages of an answer are not questions).
+LOGGED = frozenset({OutcomeKind.QUOTES, OutcomeKind.REPLY, OutcomeKind.NO_ARTICLE})
+
+
 class MemoryAnswers:
     """Answer records for one process (the terminal chat), where nothing must outlive it."""
 
@@ -146,10 +173,13 @@ class AnsweringService:
         cooldown: UserCooldown,
         concurrency: int,
         top_k: int,
+        server_store: Callable[[], ServerStore] | None = None,
     ) -> None:
         self.engines = engines
         self._store = store
+        self._server_store = server_store  # None: the environment's values, nothing logged
         self.cooldown = cooldown
+        self._cooldowns: dict[float, UserCooldown] = {cooldown.per: cooldown}
         self.top_k = top_k
         # Answers in progress at once: under a burst, acknowledgements go out first and the
         # answers follow in order, instead of every step of every answer competing at once.
@@ -158,18 +188,39 @@ class AnsweringService:
         # stored record has no field for it yet, so after a restart a page searches all.
         self._articles: dict[str, str] = {}
 
+    def guild_settings(self, guild_id: int | None) -> GuildSettings | None:
+        """The server's effective settings (its admins' choices over the environment's),
+        at most a few seconds old; None without a server store (the terminal chat)."""
+        if self._server_store is None:
+            return None
+        try:
+            return self._server_store().settings.for_guild(guild_id)
+        except Exception:  # never fail a question for its settings: the environment's apply
+            log.exception("Could not read the settings of server %s", guild_id)
+            return None
+
+    def _cooldown_for(self, guild: GuildSettings | None) -> UserCooldown:
+        """The per-user window with the server's cooldown (one per distinct length)."""
+        per = self.cooldown.per if guild is None else guild.cooldown_seconds
+        found = self._cooldowns.get(per)
+        if found is None:
+            found = self._cooldowns[per] = UserCooldown(self.cooldown.rate, per)
+        return found
+
     def admit(self, question: Question) -> Admitted | Outcome:
         """The cheap checks, on the loop and before anything is acknowledged: the cooldown
         and cleaning; then how the question is read. An ``Outcome`` means "say this now"."""
-        wait = self.cooldown.retry_after(question.asker_id)
+        guild = self.guild_settings(question.guild_id)
+        wait = self._cooldown_for(guild).retry_after(question.asker_id)
         if wait:
             return Outcome(OutcomeKind.COOLDOWN, wait=max(1.0, wait))
         text = clean_question(question.text)
         previous = question.previous
-        top_k = question.top_k or (previous.top_k if previous else self.top_k)
+        default_top_k = self.top_k if guild is None else guild.quotes_per_answer
+        top_k = question.top_k or (previous.top_k if previous else default_top_k)
         if not text:
             return Outcome(OutcomeKind.EMPTY)
-        said = chatter(text)
+        said = chatter(text) if question.entry is not Entry.FIND else None
         if said is not None:  # never searched, so it needs no articles and no slot
             if not question.entry.addressed:
                 return Outcome(OutcomeKind.SILENT, question=text, chatter=said)
@@ -183,6 +234,33 @@ class AnsweringService:
         return Admitted(question, read.question, read.search, 0, top_k)
 
     async def answer(self, admitted: Admitted) -> Outcome:
+        """``_answer``, then the question counted in the question log."""
+        outcome = await self._answer(admitted)
+        if admitted.question.entry is not Entry.BUTTON and outcome.kind in LOGGED:
+            await self._log_question(admitted.question, outcome)
+        return outcome
+
+    async def _log_question(self, question: Question, outcome: Outcome) -> None:
+        if self._server_store is None:
+            return
+        answer = outcome.answer
+        answered = outcome.kind is OutcomeKind.QUOTES or (
+            answer is not None and answer.reason == engine_messages.SOURCES
+        )
+        reason = None if answered else (answer.reason if answer else str(outcome.kind))
+        try:
+            await asyncio.to_thread(
+                self._server_store().record_question,
+                question.guild_id,
+                question.channel_id,
+                outcome.question or question.text,
+                answered,
+                reason,
+            )
+        except Exception:  # the log is insight: losing a line must not lose the answer
+            log.exception("Could not log a question")
+
+    async def _answer(self, admitted: Admitted) -> Outcome:
         """Wait for the articles if they are still loading, then answer in a slot."""
         engine = await self.engines.wait_until_loaded()
         if engine is None:
@@ -217,7 +295,7 @@ class AnsweringService:
 
     def page(self, record: AnswerRecord, user_id: int, offset: int) -> Admitted | Outcome:
         """The checks for a page of a stored answer (More results, Previous, Next)."""
-        wait = self.cooldown.retry_after(user_id)
+        wait = self._cooldown_for(self.guild_settings(record.guild_id)).retry_after(user_id)
         if wait:
             return Outcome(OutcomeKind.COOLDOWN, wait=max(1.0, wait))
         if not 0 <= offset <= MAX_OFFSET:

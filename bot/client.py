@@ -35,7 +35,16 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.library", "bot.cogs.admin")
+EXTENSIONS = (
+    "bot.cogs.ask",
+    "bot.cogs.library",
+    "bot.cogs.admin",
+    "bot.cogs.settings",
+    "bot.cogs.stats",
+    "bot.cogs.find",
+    "bot.cogs.housekeeping",
+    "bot.cogs.reasons",
+)
 
 
 def bot_intents(message_content: bool) -> discord.Intents:
@@ -105,6 +114,7 @@ class SeedBot(commands.AutoShardedBot):
             cooldown=self.cooldown,
             concurrency=settings.answer_concurrency,
             top_k=settings.top_k,
+            server_store=lambda: self.feedback,
         )
         self._background: set[asyncio.Task[object]] = set()
 

@@ -21,8 +21,10 @@ import discord
 from bot import limits, rendering, texts
 from bot.answering import Outcome, OutcomeKind, chatter_reply
 from bot.feedback import AnswerRecord
+from bot.modals import ReasonModal
 from bot.replies import apologise, reply_privately
 from bot.services import services_of
+from bot.store import VoteSaved
 from retrieval import messages as engine_messages
 from retrieval.models import Answer
 
@@ -278,7 +280,16 @@ class VoteButton(
         if record is None:
             return
         store = services_of(interaction).feedback
-        await asyncio.to_thread(store.save_vote, record.id, interaction.user.id, self.helpful)
+        saved = await asyncio.to_thread(
+            store.save_vote, record.id, interaction.user.id, self.helpful
+        )
+        if saved is VoteSaved.NOT_RECORDED:
+            await reply_privately(interaction, texts.VOTE_NOT_RECORDED)
+            return
+        if not self.helpful and saved is VoteSaved.RECORDED:
+            # Recorded; the modal offers an optional reason (its title says it is recorded).
+            await interaction.response.send_modal(ReasonModal(record.id))
+            return
         thanks = texts.VOTE_THANKS_UP if self.helpful else texts.VOTE_THANKS_DOWN
         await interaction.response.send_message(thanks, ephemeral=True)
 

@@ -9,7 +9,7 @@ ASK_QUESTION_HELP: Final = (
     "Your question, in plain words (e.g. Who signed the agreement, and when?)"
 )
 ASK_RESULTS_HELP: Final = "How many quotes to show (1-10)"
-ASK_PRIVATE_HELP: Final = "Only you see the answer (default: no)"
+ASK_PRIVATE_HELP: Final = "Only you see the answer (default: the server's choice, /settings)"
 ASK_ARTICLE_HELP: Final = "Search only this article (start typing its title)"
 SOURCES_DESCRIPTION: Final = "List the articles the bot can quote."
 SOURCE_DESCRIPTION: Final = "Show one article's details: author, outlet, date, size."
@@ -116,4 +116,71 @@ TOKEN_MISSING: Final = (
 TOKEN_INVALID: Final = (
     "seedbot: Discord rejected the token in DISCORD_TOKEN. Copy a fresh one from "
     "Developer Portal > your app > Bot > Reset Token and set DISCORD_TOKEN again."
+)
+
+# /settings (Manage Server): the server's own values over the environment's defaults.
+SETTINGS_DESCRIPTION: Final = "This server's settings for the bot (Manage Server)."
+SETTINGS_SHOW_DESCRIPTION: Final = "Show this server's settings."
+SETTINGS_QA_DESCRIPTION: Final = "Q&A channels, where every message (or forum post) is a question."
+SETTINGS_QA_ADD_DESCRIPTION: Final = "Make a channel a Q&A channel."
+SETTINGS_QA_REMOVE_DESCRIPTION: Final = "Stop treating a channel as a Q&A channel."
+SETTINGS_THREADS_DESCRIPTION: Final = "Answer a channel's questions in a new thread each, or not."
+SETTINGS_QUOTES_DESCRIPTION: Final = "How many quotes an answer shows (1-10)."
+SETTINGS_PRIVATE_DESCRIPTION: Final = (
+    "Whether /ask answers only the asker unless they say otherwise."
+)
+SETTINGS_COOLDOWN_DESCRIPTION: Final = (
+    "The cooldown window: each person asks a few questions per it."
+)
+SETTINGS_CHANNEL_HELP: Final = "The channel (default: this one)"
+SETTINGS_ON_HELP: Final = "On or off"
+SETTINGS_QUOTES_HELP: Final = "Quotes per answer, 1-10"
+SETTINGS_SECONDS_HELP: Final = "Seconds, 0 (no cooldown) to 3600"
+SETTINGS_SHOW: Final = (
+    "**Settings for this server**\n"
+    "Q&A channels: {qa_channels}\n"
+    "Answers in threads: {thread_channels}\n"
+    "Quotes per answer: {quotes}\n"
+    "Answers private by default: {private}\n"
+    "Cooldown: {cooldown}"
+)
+SETTINGS_NONE: Final = "none"
+SETTINGS_ON: Final = "on"
+SETTINGS_OFF: Final = "off"
+SETTINGS_QA_ADDED: Final = "{channel} is now a Q&A channel. Q&A channels: {qa_channels}"
+SETTINGS_QA_REMOVED: Final = "{channel} is no longer a Q&A channel. Q&A channels: {qa_channels}"
+SETTINGS_THREADS_SET: Final = "Answers in threads in {channel}: {value}."
+SETTINGS_QUOTES_SET: Final = "Quotes per answer: {value}."
+SETTINGS_PRIVATE_SET: Final = "Answers private by default: {value}."
+SETTINGS_COOLDOWN_SET: Final = "Cooldown: {cooldown}."
+SETTINGS_COOLDOWN_VALUE: Final = "at most {rate} questions per {seconds:g} s per person"
+SETTINGS_INVALID: Final = "That value was not saved: {error}."
+SETTINGS_UNAVAILABLE: Final = (
+    "The settings could not be saved: the bot's database is unavailable. Nothing changed; "
+    "please try again in a minute."
+)
+SETTINGS_NOT_A_CHANNEL: Final = "Pick a text or forum channel of this server."
+
+# /stats (Manage Server).
+STATS_DESCRIPTION: Final = "What was asked, answered and declined, and votes (Manage Server)."
+STATS_DAYS_HELP: Final = "The last N days (default 7)"
+STATS_TITLE: Final = "Questions and votes, last {days} days"
+STATS_UNAVAILABLE: Final = "The stats could not be read: the bot's database is unavailable."
+
+# "Find in the articles" (message context menu).
+FIND_MENU: Final = "Find in the articles"
+FIND_NOTHING_TO_SEARCH: Final = (
+    "That message has no words I can search (only images, stickers or mentions). "
+    "Ask your own question with `/ask`."
+)
+
+# The reason after a "Not helpful" vote (a modal with one optional field).
+REASON_TITLE: Final = "Not helpful: recorded. Why? (optional)"  # <= 45 characters
+REASON_LABEL: Final = "What was wrong or missing?"
+REASON_PLACEHOLDER: Final = "e.g. it quotes the wrong article; it does not say when"
+REASON_THANKS: Final = "Thanks! Your vote **Not helpful** is recorded with your reason."
+REASON_EMPTY: Final = "Thanks! Your vote **Not helpful** is recorded."
+VOTE_NOT_RECORDED: Final = (
+    "Your vote could not be saved right now (the bot's database is unavailable). "
+    "Please press the button again in a minute."
 )

@@ -37,6 +37,12 @@ MANAGE_GUILD = 1 << 5
 EVERYONE_PERMISSIONS = 0x0000_0000_0006_4C40  # view, send, embed, history, reactions
 CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_DEFERRED_UPDATE, CALLBACK_UPDATE = 4, 5, 6, 7
 CALLBACK_AUTOCOMPLETE = 8
+CALLBACK_MODAL = 9  # the response that opens a modal (interaction callback type 9)
+# Interaction types and application command types, as Discord numbers them.
+APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
+MESSAGE_COMMAND = 3  # data.type of a message context-menu command
+CHANNEL_OPTION, SUB_COMMAND, SUB_COMMAND_GROUP = 7, 1, 2
+GUILD_TEXT, DM, PUBLIC_THREAD, GUILD_FORUM = 0, 1, 11, 15
 # How long a bot may take to connect and load the seeds: generous, as the test machine is shared.
 READY_SECONDS = 90
 
@@ -74,6 +80,7 @@ class InteractionTrace:
     acked_at: float | None = None
     answered_at: float | None = None
     callback: dict[str, Any] | None = None  # the /callback body
+    modal: dict[str, Any] | None = None  # the modal the bot opened in answer (callback type 9)
     final: dict[str, Any] | None = None  # the body that carried the answer
     acked: asyncio.Event = field(default_factory=asyncio.Event)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
@@ -135,12 +142,18 @@ class FakeDiscord:
         self.channel_id = self.snowflake()
         self.qa_channel_id = self.snowflake()
         self.thread_channel_id = self.snowflake()
+        self.forum_channel_id = self.snowflake()  # a forum (type 15): posts are threads
+        # Commands as last synced (PUT), by name: what members' clients would be shown.
+        self.synced_commands: dict[str, dict[str, Any]] = {}
         self.threads: dict[int, dict[str, Any]] = {}  # threads started from messages, by id
         self.refuse_threads = False  # answer thread creation with 403 Missing Permissions
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[str, InteractionTrace] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.sessions: dict[str, GatewaySession] = {}
+        # With two clients on one gateway (two processes serving the same server), events go
+        # to this session only; None: to every session of the guild's shard.
+        self.dispatch_to: str | None = None
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.heartbeats: list[float] = []
@@ -228,14 +241,28 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
-    def thread(self, message_id: int, parent_id: int, name: str) -> dict[str, Any]:
+    def forum_channel(self, channel_id: int, name: str) -> dict[str, Any]:
+        """A forum channel: no messages of its own, each post is a thread in it."""
+        return {
+            **self.channel(channel_id, name),
+            "type": GUILD_FORUM,
+            "available_tags": [],
+            "default_reaction_emoji": None,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+            "flags": 0,
+        }
+
+    def thread(
+        self, message_id: int, parent_id: int, name: str, owner_id: str | None = None
+    ) -> dict[str, Any]:
         """A public thread started from a message: Discord gives it the message's id."""
         return {
             "id": str(message_id),
-            "type": 11,
+            "type": PUBLIC_THREAD,
             "guild_id": str(self.guild_id),
             "parent_id": str(parent_id),
-            "owner_id": self.bot_user["id"],
+            "owner_id": owner_id or self.bot_user["id"],
             "name": name,
             "last_message_id": None,
             "rate_limit_per_user": 0,
@@ -279,6 +306,7 @@ class FakeDiscord:
                 self.channel(self.channel_id, "general"),
                 self.channel(self.qa_channel_id, "questions"),
                 self.channel(self.thread_channel_id, "answers-in-threads"),
+                self.forum_channel(self.forum_channel_id, "help-forum"),
             ],
             "threads": [],
             "members": [self.member(self.bot_user)],
@@ -366,8 +394,14 @@ class FakeDiscord:
         user: dict[str, Any] | None = None,
         permissions: int = EVERYONE_PERMISSIONS,
         focused: str | None = None,
+        subcommand: tuple[str, ...] = (),
+        channels: dict[str, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A slash command (type 2) or, with ``focused``, its autocomplete (type 4)."""
+        """A slash command (type 2) or, with ``focused``, its autocomplete (type 4).
+
+        ``subcommand`` names the group and subcommand under ``name`` (``("qa-channel",
+        "add")``); ``channels`` are channel options (name -> channel object), sent as Discord
+        does: the id as the value and the channel in ``resolved.channels``."""
         types = {str: 3, bool: 5, int: 4, float: 10}
         rendered = []
         for key, value in (options or {}).items():
@@ -375,7 +409,24 @@ class FakeDiscord:
             if key == focused:
                 option["focused"] = True
             rendered.append(option)
-        data = {"id": str(self.snowflake()), "name": name, "type": 1, "options": rendered}
+        resolved: dict[str, Any] = {}
+        for key, channel in (channels or {}).items():
+            rendered.append({"name": key, "type": CHANNEL_OPTION, "value": channel["id"]})
+            resolved.setdefault("channels", {})[channel["id"]] = {
+                k: channel[k] for k in ("id", "name", "type", "parent_id", "guild_id")
+            } | {"permissions": str(EVERYONE_PERMISSIONS)}
+        # Nest the options under the subcommand (and its group), innermost last.
+        for depth, sub in reversed(list(enumerate(subcommand))):
+            kind = SUB_COMMAND if depth == len(subcommand) - 1 else SUB_COMMAND_GROUP
+            rendered = [{"name": sub, "type": kind, "options": rendered}]
+        data: dict[str, Any] = {
+            "id": str(self.snowflake()),
+            "name": name,
+            "type": 1,
+            "options": rendered,
+        }
+        if resolved:
+            data["resolved"] = resolved
         return self._interaction(
             4 if focused else 2,
             data,
@@ -389,6 +440,63 @@ class FakeDiscord:
         """A button press (type 3) on a message the bot sent."""
         data = {"custom_id": custom_id, "component_type": 2}
         return self._interaction(3, data, user, message=message)
+
+    def message_command_interaction(
+        self,
+        name: str,
+        target: dict[str, Any],
+        *,
+        user: dict[str, Any] | None = None,
+        permissions: int = EVERYONE_PERMISSIONS,
+    ) -> dict[str, Any]:
+        """A message context-menu command (type 2, ``data.type`` 3) on ``target``: Discord
+        sends the message itself in ``data.resolved.messages``, content included."""
+        data = {
+            "id": str(self.snowflake()),
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return self._interaction(
+            APPLICATION_COMMAND,
+            data,
+            user or self.user(self.snowflake(), "asker"),
+            permissions=permissions,
+            channel_id=target["channel_id"],
+        )
+
+    def modal_submit_interaction(
+        self, opened: InteractionTrace, values: dict[str, str], *, user: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The submit (type 5) of the modal the bot opened in answer to ``opened``: Discord
+        sends the modal's layout back with each text input's ``value``."""
+        modal = opened.modal
+        assert modal is not None, "the bot opened no modal for that interaction"
+
+        def filled(component: dict[str, Any]) -> dict[str, Any]:
+            if component.get("type") == 4:
+                return {
+                    "type": 4,
+                    "id": component.get("id", 0),
+                    "custom_id": component["custom_id"],
+                    "value": values.get(component["custom_id"], ""),
+                }
+            out: dict[str, Any] = {"type": component["type"], "id": component.get("id", 0)}
+            if "component" in component:  # a label (type 18) around one input
+                out["component"] = filled(component["component"])
+            if "components" in component:  # an action row (type 1), the older layout
+                out["components"] = [filled(child) for child in component["components"]]
+            return out
+
+        data = {
+            "custom_id": modal["custom_id"],
+            "components": [filled(component) for component in modal.get("components", [])],
+        }
+        extra: dict[str, Any] = {}
+        if "message" in opened.payload:
+            extra["message"] = opened.payload["message"]
+        return self._interaction(MODAL_SUBMIT, data, user, **extra)
 
     @staticmethod
     def custom_ids(message: dict[str, Any]) -> list[str]:
@@ -407,6 +515,8 @@ class FakeDiscord:
             raise RuntimeError("the bot is not connected to the fake gateway")
         for socket, session in list(self._sockets.values()):
             if session is None or not self._owns_guild(session):
+                continue
+            if self.dispatch_to is not None and session.session_id != self.dispatch_to:
                 continue
             session.sequence += 1
             frame = {"op": 0, "t": event, "s": session.sequence, "d": data}
@@ -448,6 +558,46 @@ class FakeDiscord:
         payload["member"] = {k: v for k, v in self.member(payload["author"]).items() if k != "user"}
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload
+
+    async def create_forum_post(
+        self, title: str, content: str, *, author: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A new post in the forum channel, as Discord sends it: THREAD_CREATE for the post's
+        thread (owned by its author), then MESSAGE_CREATE for the starter message, whose id
+        is the thread's id and whose channel is the thread."""
+        author = author or self.user(self.snowflake(), "poster")
+        post_id = self.snowflake()
+        thread = self.thread(post_id, self.forum_channel_id, title, owner_id=author["id"])
+        self.threads[post_id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        payload = self.message(channel_id=post_id, author=author, body={"content": content})
+        del self.messages[int(payload["id"])]
+        payload["id"] = str(post_id)
+        self.messages[post_id] = payload
+        payload["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
+        await self.dispatch("MESSAGE_CREATE", payload)
+        return payload
+
+    async def send_direct_message(
+        self, content: str, *, author: dict[str, Any], channel_id: int | None = None
+    ) -> dict[str, Any]:
+        """A message in a DM channel (type 1) with the bot: no guild, no member."""
+        payload = self.message(
+            channel_id=channel_id or self.snowflake(), author=author, body={"content": content}
+        )
+        del payload["guild_id"]
+        payload["channel_type"] = DM
+        await self.dispatch("MESSAGE_CREATE", payload)
+        return payload
+
+    async def delete_channel(self, channel_id: int) -> None:
+        """CHANNEL_DELETE for one of the guild's channels."""
+        channel = next(c for c in self.guild()["channels"] if int(c["id"]) == channel_id)
+        await self.dispatch("CHANNEL_DELETE", channel)
+
+    async def remove_bot_from_guild(self) -> None:
+        """GUILD_DELETE without ``unavailable``: the bot was kicked or the server deleted."""
+        await self.dispatch("GUILD_DELETE", {"id": str(self.guild_id)})
 
     def fail_next(
         self,
@@ -580,6 +730,7 @@ class FakeDiscord:
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
             commands = [
                 {
+                    "description": "",  # Discord's value for context-menu commands
                     **command,
                     "id": str(self.snowflake()),
                     "application_id": str(self.application_id),
@@ -587,6 +738,7 @@ class FakeDiscord:
                 }
                 for command in body or []
             ]
+            self.synced_commands = {command["name"]: command for command in commands}
             return json_response(commands)
         match = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
         if method == "POST" and match:
@@ -661,6 +813,8 @@ class FakeDiscord:
                 "response_message_ephemeral": bool(int(data.get("flags") or 0) & 64),
             }
         }
+        if kind == CALLBACK_MODAL and trace is not None:
+            trace.modal = data
         if kind in (CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_UPDATE):
             if kind == CALLBACK_UPDATE and trace and "message" in trace.payload:
                 original = trace.payload["message"]
@@ -681,7 +835,7 @@ class FakeDiscord:
                 trace.callback = body
                 trace.acked.set()
             if (
-                kind in (CALLBACK_MESSAGE, CALLBACK_UPDATE, CALLBACK_AUTOCOMPLETE)
+                kind in (CALLBACK_MESSAGE, CALLBACK_UPDATE, CALLBACK_AUTOCOMPLETE, CALLBACK_MODAL)
                 and trace.answered_at is None
             ):
                 trace.answered_at = at

@@ -284,7 +284,7 @@ async def test_buttons_page_show_passages_and_votes_survive_a_restart(
     async with running_bot(settings):
         voter = fake.user(fake.snowflake(), "voter")
         vote = await fake.send_interaction(fake.component_interaction(message, down, user=voter))
-        assert "Not helpful" in (await answered(vote))["content"]
+        assert "Not helpful" in (await answered(vote))["title"]  # recorded; the reason modal
         again = await fake.send_interaction(fake.component_interaction(message, more, user=voter))
         assert (await answered(again))["embeds"]
 
@@ -528,7 +528,10 @@ async def test_commands_sync_only_when_they_change(fake: FakeDiscord, tmp_path: 
     assert syncs() == 1
     put = next(r for r in fake.requests if r.method == "PUT")
     names = {command["name"] for command in put.body}
-    assert names == {"ask", "sources", "source", "help", "reload"}
+    assert names == {
+        *("ask", "sources", "source", "help", "reload", "settings", "stats"),
+        "Find in the articles",
+    }
     ask = next(command for command in put.body if command["name"] == "ask")
     assert ask["description"]
     assert all(option["description"] for option in ask["options"])

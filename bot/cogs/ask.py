@@ -18,8 +18,10 @@ from discord.ext import commands
 from bot import texts
 from bot.answering import Entry, Outcome, OutcomeKind, Question
 from bot.autocomplete import article_autocomplete
+from bot.channel_rules import ChannelRules, channel_rules
 from bot.components import answer_id_of, present
 from bot.feedback import AnswerRecord
+from bot.forum import is_forum_post, post_question
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.services import BotServices
@@ -82,10 +84,13 @@ class Ask(commands.Cog):
         interaction: discord.Interaction,
         question: str,
         results: app_commands.Range[int, 1, 10] | None = None,
-        private: bool = False,
+        private: bool | None = None,
         article: str | None = None,
     ) -> None:
         answering = self.bot.answering
+        if private is None:  # the server's choice (/settings private), else the environment's
+            guild = answering.guild_settings(interaction.guild_id)
+            private = self.bot.settings.answers_private if guild is None else guild.answers_private
         admitted = answering.admit(
             Question(
                 question,
@@ -124,12 +129,12 @@ class Ask(commands.Cog):
         me = self.bot.user
         if me is None or message.type not in ANSWERED_MESSAGE_TYPES:
             return
-        facts = message_facts(message, me.id, self.bot.settings.thread_channel_ids)
-        text = question_from_message(
-            facts, bot_id=me.id, qa_channel_ids=self.bot.settings.qa_channel_ids
-        )
+        rules = self._rules(message)
+        facts = message_facts(message, me.id, rules.thread_channel_ids)
+        text = question_from_message(facts, bot_id=me.id, qa_channel_ids=rules.qa_channel_ids)
         if text is None:
             return
+        text = post_question(message, text)
         try:
             if not text and not facts.mentions_bot and not self.bot.intents.message_content:
                 # Discord hid the text of this reply from us; say how to be heard.
@@ -144,6 +149,12 @@ class Ask(commands.Cog):
             except discord.HTTPException:
                 log.exception("Could not send the apology for message %s", message.id)
 
+    def _rules(self, message: discord.Message) -> ChannelRules:
+        """This server's Q&A and thread channels (``/settings`` over the environment)."""
+        guild = self.bot.answering.guild_settings(message.guild.id if message.guild else None)
+        env = self.bot.settings
+        return channel_rules(guild, env.qa_channel_ids, env.thread_channel_ids)
+
     async def _previous_answer(
         self, message: discord.Message, facts: MessageFacts
     ) -> AnswerRecord | None:
@@ -153,7 +164,7 @@ class Ask(commands.Cog):
         replied = message.reference.resolved if message.reference else None
         if facts.replies_to_bot and isinstance(replied, discord.Message):
             answer_id = answer_id_of(replied)
-        if answer_id is None and facts.in_answer_thread:
+        if answer_id is None and (facts.in_answer_thread or is_forum_post(message.channel)):
             answer_id = self.threads.last(message.channel.id)
         if answer_id is None:
             return None
@@ -189,7 +200,7 @@ class Ask(commands.Cog):
             return
         thread = None
         if outcome.kind in ANSWERS and wants_thread(
-            message.channel, self.bot.settings.thread_channel_ids
+            message.channel, self._rules(message).thread_channel_ids
         ):
             thread = await open_thread(message, outcome.question)
         elif isinstance(message.channel, discord.Thread):

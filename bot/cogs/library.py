@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot import rendering, texts
 from bot.articles import find_article
 from bot.autocomplete import article_autocomplete
+from bot.channel_rules import channel_rules
 from bot.components import sources_view
 from bot.rendering import escape_text, truncate
 from bot.replies import reply_privately
@@ -65,7 +66,12 @@ class Library(commands.Cog):
 
     @app_commands.command(name="help", description=texts.HELP_DESCRIPTION)
     async def help(self, interaction: discord.Interaction) -> None:
-        embed = rendering.help_embed(list(self.bot.settings.qa_channel_ids))
+        guild = self.bot.answering.guild_settings(interaction.guild_id)
+        env = self.bot.settings
+        rules = channel_rules(guild, env.qa_channel_ids, env.thread_channel_ids)
+        here = interaction.guild
+        own = {channel.id for channel in here.channels} if here is not None else set()
+        embed = rendering.help_embed(sorted(rules.qa_channel_ids & own))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
