@@ -24,9 +24,9 @@ from bot.config import Settings
 from bot.cooldown import UserCooldown
 from bot.endpoints import configure_endpoints, override_bot_gateway, retry_unavailable
 from bot.engine_holder import EngineFactory, EngineHolder, default_engine_factory
-from bot.feedback import FeedbackStore, open_store
 from bot.incidents import log_faults_once_per_incident
 from bot.replies import apologise, reply_privately
+from bot.store import Store, open_store
 from bot.sync import sync_commands
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class SeedBot(commands.AutoShardedBot):
         settings: Settings,
         *,
         engine_factory: EngineFactory | None = None,
-        feedback: FeedbackStore | None = None,
+        feedback: Store | None = None,
         message_content: bool = True,
         **client_options: Any,
     ) -> None:
@@ -119,7 +119,7 @@ class SeedBot(commands.AutoShardedBot):
         self._background: set[asyncio.Task[object]] = set()
 
     @property
-    def feedback(self) -> FeedbackStore:
+    def feedback(self) -> Store:
         if self._feedback is None:
             raise RuntimeError("the feedback store opens in setup_hook")
         return self._feedback

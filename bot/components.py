@@ -20,11 +20,10 @@ import discord
 
 from bot import limits, rendering, texts
 from bot.answering import Outcome, OutcomeKind, chatter_reply
-from bot.feedback import AnswerRecord
 from bot.modals import ReasonModal
 from bot.replies import apologise, reply_privately
 from bot.services import services_of
-from bot.store import VoteSaved
+from bot.store import AnswerRecord, VoteSaved
 from retrieval import messages as engine_messages
 from retrieval.models import Answer
 

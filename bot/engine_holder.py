@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 from retrieval.models import Answer, Passage, Source
 
@@ -52,26 +52,10 @@ class AnswerEngine(Protocol):
         top_k: int | None = None,
         offset: int = 0,
         quick: bool = False,
+        article: str | None = None,  # a Source.file: search that article only
     ) -> Answer: ...
     def passage(self, passage_id: str) -> Passage | None: ...
     def find_sources(self, text: str, limit: int = 25) -> list[Source]: ...
-
-
-class ArticleAnswerEngine(AnswerEngine, Protocol):
-    """An engine that can restrict the search to one article (``/ask article:``).
-
-    To be folded into ``AnswerEngine`` once ``Engine.answer`` takes ``article`` (issue 14).
-    """
-
-    def answer(
-        self,
-        question: str,
-        *,
-        top_k: int | None = None,
-        offset: int = 0,
-        quick: bool = False,
-        article: str | None = None,
-    ) -> Answer: ...
 
 
 EngineFactory = Callable[[], AnswerEngine]
@@ -133,12 +117,7 @@ class EngineHolder:
 
         def run() -> Answer:
             quick = offset == 0 and time.monotonic() - since > self._quick_after
-            if article is not None:  # restricted to one article (``/ask article:``)
-                restrictable = cast(ArticleAnswerEngine, engine)
-                return restrictable.answer(
-                    question, top_k=top_k, offset=offset, quick=quick, article=article
-                )
-            return engine.answer(question, top_k=top_k, offset=offset, quick=quick)
+            return engine.answer(question, top_k=top_k, offset=offset, quick=quick, article=article)
 
         return await loop.run_in_executor(self._pool, run)
 

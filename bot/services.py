@@ -14,7 +14,7 @@ import discord
 from bot.answering import AnsweringService
 from bot.config import Settings
 from bot.engine_holder import EngineHolder
-from bot.feedback import FeedbackStore
+from bot.store import Store
 
 
 class BotServices(Protocol):
@@ -25,7 +25,7 @@ class BotServices(Protocol):
     @property
     def answering(self) -> AnsweringService: ...
     @property
-    def feedback(self) -> FeedbackStore: ...
+    def feedback(self) -> Store: ...
     @property
     def user(self) -> discord.ClientUser | None: ...
     @property

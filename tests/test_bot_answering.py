@@ -21,7 +21,7 @@ from bot.answering import (
 )
 from bot.cooldown import UserCooldown
 from bot.engine_holder import EngineHolder
-from bot.feedback import AnswerRecord
+from bot.store import AnswerRecord
 from retrieval.chatter import Chatter
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from tests.paths import ROOT
@@ -48,7 +48,13 @@ class StubEngine:
     corpus: StubCorpus = field(default_factory=StubCorpus)
 
     def answer(
-        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        quick: bool = False,
+        article: str | None = None,
     ) -> Answer:
         self.asked.append((question, offset))
         self.running += 1

@@ -28,7 +28,13 @@ class StubEngine:
     quick_calls: list[bool] = field(default_factory=list)
 
     def answer(
-        self, question: str, *, top_k: int | None = None, offset: int = 0, quick: bool = False
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        offset: int = 0,
+        quick: bool = False,
+        article: str | None = None,
     ) -> Answer:
         self.quick_calls.append(quick)
         if self.gate is not None:

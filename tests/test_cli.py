@@ -530,7 +530,7 @@ def test_ask_without_models_loads_no_model_runtime_discord_or_vote_store(tmp_pat
         "import sys\n"
         "from bot.cli import main\n"
         "code = main(['ask', '--json', 'Why was the pier closed?'])\n"
-        "wanted = ('onnxruntime', 'discord', 'bot.feedback', 'sqlite3', 'trafilatura', 'tqdm')\n"
+        "wanted = ('onnxruntime', 'discord', 'bot.store', 'sqlite3', 'trafilatura', 'tqdm')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in wanted or m in wanted))\n"
         "sys.exit(code)\n"
     )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot import limits
-from bot.feedback import export_votes
+from bot.store.export import export_votes
 from tests.fake_discord import (
     CALLBACK_AUTOCOMPLETE,
     CALLBACK_DEFERRED,

@@ -20,11 +20,12 @@ from bot.answering import Entry, Outcome, OutcomeKind, Question
 from bot.autocomplete import article_autocomplete
 from bot.channel_rules import ChannelRules, channel_rules
 from bot.components import answer_id_of, present
-from bot.feedback import AnswerRecord
+from bot.config import MAX_QUOTES, MIN_QUOTES
 from bot.forum import is_forum_post, post_question
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.services import BotServices
+from bot.store import AnswerRecord
 from bot.threads import ThreadAnswers, is_answer_thread, open_thread, wants_thread
 from bot.triggers import MessageFacts, question_from_message
 
@@ -83,7 +84,7 @@ class Ask(commands.Cog):
         self,
         interaction: discord.Interaction,
         question: str,
-        results: app_commands.Range[int, 1, 10] | None = None,
+        results: app_commands.Range[int, MIN_QUOTES, MAX_QUOTES] | None = None,
         private: bool | None = None,
         article: str | None = None,
     ) -> None:

@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.channel_rules import ChannelRules, channel_rules
+from bot.config import MAX_QUOTES, MIN_QUOTES
 from bot.permissions import require_manage_guild
 from bot.replies import reply_privately
 from bot.services import BotServices
@@ -141,7 +142,9 @@ class ServerSettings(commands.Cog):
     @settings.command(name="quotes", description=texts.SETTINGS_QUOTES_DESCRIPTION)
     @app_commands.describe(count=texts.SETTINGS_QUOTES_HELP)
     async def quotes(
-        self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 10]
+        self,
+        interaction: discord.Interaction,
+        count: app_commands.Range[int, MIN_QUOTES, MAX_QUOTES],
     ) -> None:
         guild_id = _guild_id(interaction)
         await self._change(
