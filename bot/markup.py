@@ -22,6 +22,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 _INLINE = re.compile(r"[\\*_~|`\[\]]")
 # <@1>, <@!1>, <@&2>, <#3>, <:emoji:4>, <a:emoji:5>, <t:6>, </cmd:7>, <id:customize>
 _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:)")
+_ANGLE_TOKEN_BUT_CHANNELS = re.compile(r"<(?=[@:/]|a:|t:|id:|#(?!\d+>))")
 _MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # Autolinks (https://…, steam://…) need the scheme's "://" whole.
 _SCHEME = re.compile(r"://")
@@ -35,9 +36,13 @@ _NUMBERED = re.compile(r"^( {0,3}\d{1,9})\.(?= |$)", re.MULTILINE)
 _BLOCK = re.compile(r"^( {0,3})(#{1,3}(?= )|-(?=# )|>|[+-](?= |$))", re.MULTILINE)
 
 
-def neutralise_mentions(text: str) -> str:
-    """Break every mention-like token (``<@1>``, ``<#2>``, ``@everyone`` …), keep markdown."""
-    text = _ANGLE_TOKEN.sub("<" + ZERO_WIDTH_SPACE, text)
+def neutralise_mentions(text: str, *, keep_channel_links: bool = False) -> str:
+    """Break every mention-like token (``<@1>``, ``<#2>``, ``@everyone`` …), keep markdown.
+
+    ``keep_channel_links`` keeps ``<#id>`` whole, for the bot's own sentences that name a
+    channel (``/settings``): a channel link pings nobody."""
+    angle = _ANGLE_TOKEN_BUT_CHANNELS if keep_channel_links else _ANGLE_TOKEN
+    text = angle.sub("<" + ZERO_WIDTH_SPACE, text)
     return _MASS_MENTION.sub("@" + ZERO_WIDTH_SPACE, text)
 
 

@@ -310,8 +310,11 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str, *, keep_channel_links: bool = False) -> str:
     """Message content within the 2000-character limit (the caller's own wording, markdown
-    kept), with any mention-like token a file name or a question brought in broken."""
-    safe = neutralise_mentions(text[: limits.MESSAGE_CONTENT + 1])
+    kept), with any mention-like token a file name or a question brought in broken
+    (channel links kept when the caller's own sentence names channels)."""
+    safe = neutralise_mentions(
+        text[: limits.MESSAGE_CONTENT + 1], keep_channel_links=keep_channel_links
+    )
     return truncate(safe, limits.MESSAGE_CONTENT)

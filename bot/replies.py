@@ -21,13 +21,17 @@ def interaction_expired(error: BaseException | None) -> bool:
     return isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION
 
 
-async def reply_privately(interaction: discord.Interaction, text: str) -> None:
-    """Answer with an ephemeral note, as the first response or as a follow-up."""
+async def reply_privately(
+    interaction: discord.Interaction, text: str, *, keep_channel_links: bool = False
+) -> None:
+    """Answer with an ephemeral note, as the first response or as a follow-up
+    (``keep_channel_links``: ``text`` is the bot's own sentence naming channels)."""
+    content = plain_text(text, keep_channel_links=keep_channel_links)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(plain_text(text), ephemeral=True)
+            await interaction.followup.send(content, ephemeral=True)
         else:
-            await interaction.response.send_message(plain_text(text), ephemeral=True)
+            await interaction.response.send_message(content, ephemeral=True)
     except discord.HTTPException:
         log.exception("Could not send a private reply to interaction %s", interaction.id)
 

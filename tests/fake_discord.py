@@ -507,6 +507,12 @@ class FakeDiscord:
             if "custom_id" in component
         ]
 
+    @classmethod
+    def vote_button(cls, message: dict[str, Any], value: str) -> str:
+        """The custom_id of the message's "Helpful" (``up``) or "Not helpful" (``down``) button:
+        which other buttons come before them depends on the answer (More results, pages)."""
+        return next(c for c in cls.custom_ids(message) if c.endswith(f":{value}"))
+
     # -- driving the bot --------------------------------------------------------------------
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:

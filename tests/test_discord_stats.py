@@ -73,7 +73,8 @@ async def test_stats_and_reasons_match_what_was_sent(
         )
         await fake.reply_to(chatter)  # chatter: replied to, but not a question asked
 
-        _more, up, down, *_passages = fake.custom_ids(answer)
+        up = fake.vote_button(answer, "up")
+        down = fake.vote_button(answer, "down")
         vote = await fake.send_interaction(fake.component_interaction(answer, down, user=voter))
         await answered(vote)
         assert vote.modal is not None, "Not helpful opens the reason modal"
@@ -126,7 +127,7 @@ async def test_closing_the_modal_keeps_the_vote_and_an_empty_reason_stores_none(
         )
         await answered(trace)
         answer = fake.messages[max(fake.messages)]
-        down = fake.custom_ids(answer)[2]
+        down = fake.vote_button(answer, "down")
         vote = await fake.send_interaction(fake.component_interaction(answer, down, user=voter))
         await answered(vote)
         submit = await fake.send_interaction(
@@ -175,7 +176,7 @@ async def test_reasons_of_two_voters_at_once_and_after_a_restart_are_all_saved(
         )
         await answered(trace)
         answer = fake.messages[max(fake.messages)]
-        down = fake.custom_ids(answer)[2]
+        down = fake.vote_button(answer, "down")
         votes = []
         for voter in (first, second):  # both modals open at once, on the same answer
             vote = await fake.send_interaction(fake.component_interaction(answer, down, user=voter))

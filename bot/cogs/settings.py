@@ -83,7 +83,9 @@ class ServerSettings(commands.Cog):
     async def show(self, interaction: discord.Interaction) -> None:
         guild_id = _guild_id(interaction)
         current = await asyncio.to_thread(self.bot.feedback.settings.for_guild, guild_id)
-        await reply_privately(interaction, describe(current, self.bot, interaction.guild))
+        await reply_privately(
+            interaction, describe(current, self.bot, interaction.guild), keep_channel_links=True
+        )
 
     @qa_channel.command(name="add", description=texts.SETTINGS_QA_ADD_DESCRIPTION)
     @app_commands.describe(channel=texts.SETTINGS_CHANNEL_HELP)
@@ -205,7 +207,7 @@ class ServerSettings(commands.Cog):
             interaction.user.id,
             interaction.command.qualified_name if interaction.command else "?",
         )
-        await reply_privately(interaction, said(new))
+        await reply_privately(interaction, said(new), keep_channel_links=True)
 
     def _rules(self, new: GuildSettings) -> ChannelRules:
         env = self.bot.settings
