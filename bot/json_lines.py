@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.terminal import printable
+from bot.terminal import valid_utf8
 
 # JSON allows these raw, but JavaScript before ES2019 and line-splitting readers
 # (str.splitlines, many log shippers) take them for line ends.
@@ -13,9 +13,9 @@ _LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def clean(value: Any) -> Any:
-    """``value`` with every string made printable (no lone surrogates), keys included."""
+    """``value`` with every string valid UTF-8 (no lone surrogates), keys included."""
     if isinstance(value, str):
-        return printable(value)
+        return valid_utf8(value)
     if isinstance(value, dict):
         return {clean(key): clean(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

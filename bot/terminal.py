@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
+from retrieval.text import strip_control
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 WIDTH = 88
@@ -44,7 +45,7 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     return "\n".join(lines)
 
 
-def printable(text: str) -> str:
+def valid_utf8(text: str) -> str:
     """``text`` safe to write as UTF-8: a byte that a non-UTF-8 file name carried (held as
     a lone surrogate by ``os.fsdecode``) is shown as ``\\xff``, any other surrogate as
     ``\\udXXX``, instead of raising or writing invalid UTF-8."""
@@ -57,16 +58,22 @@ def printable(text: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal: valid UTF-8, and without the control characters
+    and escape sequences an article or a question may hold (``\\x1b[2J`` clears the screen)."""
+    return strip_control(valid_utf8(text))
+
+
 def mark_terms(excerpt: Excerpt, *, ansi: bool) -> str:
     """The quote with its query terms marked: bold on a terminal, *asterisks* elsewhere."""
     opening, closing = (BOLD, RESET) if ansi else ("*", "*")
     pieces: list[str] = []
     cursor = 0
     for start, end in excerpt.highlights:
-        pieces.append(excerpt.text[cursor:start])
-        pieces.append(f"{opening}{excerpt.text[start:end]}{closing}")
+        pieces.append(printable(excerpt.text[cursor:start]))
+        pieces.append(f"{opening}{printable(excerpt.text[start:end])}{closing}")
         cursor = end
-    pieces.append(excerpt.text[cursor:])
+    pieces.append(printable(excerpt.text[cursor:]))
     body = "".join(pieces)
     return ("… " if excerpt.cut_before else "") + body + (" …" if excerpt.cut_after else "")
 
@@ -74,7 +81,7 @@ def mark_terms(excerpt: Excerpt, *, ansi: bool) -> str:
 def citation(passage: Passage) -> str:
     """Title, author or outlet, date, paragraph and file: where exactly the quote stands."""
     source = passage.source
-    parts = [source.title] if source.title else []
+    parts = [source.label] if source.label != source.file else []  # stated or derived title
     by = ", ".join(part for part in (source.author, source.outlet) if part)
     if by:
         parts.append(by)

@@ -233,11 +233,6 @@ def test_the_terminal_and_json_renderers_never_fail(answer: Answer) -> None:
     assert render_sources([result.passage.source for result in answer.results]) is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/terminal.py (engineer cli) prints article text raw: an ESC sequence in an "
-    "article reaches the terminal; reported in docs/reliability.md",
-)
 def test_the_terminal_never_prints_control_sequences_from_an_article() -> None:
     text = "Ships \x1b]0;owned\x07 arrive \x1b[2J daily."
     passage = Passage(id="a#p1.1", source=Source(file="a.txt"), paragraph=1, sentences=(text,))
