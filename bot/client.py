@@ -28,6 +28,7 @@ from bot.incidents import log_faults_once_per_incident
 from bot.replies import apologise, reply_privately
 from bot.store import Store, open_store
 from bot.sync import sync_commands
+from retrieval.chatter import warm_up as warm_up_chatter
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ class SeedBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if self._feedback is None:
             self._feedback = await asyncio.to_thread(open_store, self.settings)
+        await asyncio.to_thread(warm_up_chatter)  # not on the loop, where chatter is told
         self._spawn(self._load_corpus())
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.add_listener(refuse_unknown_button, "on_interaction")

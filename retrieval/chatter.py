@@ -262,6 +262,13 @@ STRUCTURE: Final = (
 )
 
 
+def warm_up() -> None:
+    """Load the classifier and the sentence model now (~1 s), from a worker thread at start:
+    ``chatter`` runs on the bot's event loop, where that load would hold up every message."""
+    ChatterClassifier.shared()
+    _sentence_vector("warm up")
+
+
 def _sentence_vector(text: str) -> np.ndarray | None:
     encoder = SentenceEncoder.shared()
     if encoder is None:
