@@ -180,9 +180,9 @@ def default_engine_factory(settings: Settings) -> EngineFactory:
     """The real engine over the configured folder; imported lazily so tests can stand in."""
 
     def build() -> AnswerEngine:
-        from retrieval.engine import Engine
+        from retrieval.engine import build_engine
 
-        engine = Engine.from_folder(Path(settings.corpus_dir), settings.engine_settings())
+        engine = build_engine(Path(settings.corpus_dir), settings.engine_settings())
         engine.warm_up()  # so the first question after a start or /reload waits no longer
         return engine
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.engine import Engine
+from retrieval.engine import Engine, build_engine
 from tests.paths import SEEDS
 
 
 @pytest.fixture(scope="session")
 def seed_engine() -> Engine:
-    return Engine.from_folder(SEEDS)
+    return build_engine(SEEDS)

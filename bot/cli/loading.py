@@ -65,11 +65,11 @@ def report_problems(corpus: Corpus) -> None:
 
 def load_engine(settings: Settings, *, quiet: bool = False) -> Engine:
     """Load the corpus, saying which files were skipped and why; an empty one is an error."""
-    from retrieval.engine import Engine
+    from retrieval.engine import build_engine
 
     check_corpus_folder(settings.corpus_dir)
     started = time.perf_counter()
-    engine = Engine.from_folder(settings.corpus_dir, settings.engine_settings())
+    engine = build_engine(settings.corpus_dir, settings.engine_settings())
     report_problems(engine.corpus)
     check_not_empty(engine.corpus)
     log.log(
