@@ -21,13 +21,6 @@ from tests.fake_discord import (
 )
 
 
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
 def last_message(fake: FakeDiscord) -> dict[str, Any]:
     return fake.messages[max(fake.messages)]
 

@@ -30,13 +30,6 @@ CEASEFIRE = "Who proposed a 30-day ceasefire?"  # one quote answers it
 SEVERAL_ANSWERS = "What did Putin tell Trump?"  # nine quotes do: three pages
 
 
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
 async def answered(trace: InteractionTrace, wait: float = 10.0) -> dict[str, Any]:
     await asyncio.wait_for(trace.answered.wait(), wait)
     assert trace.final is not None

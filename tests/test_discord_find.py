@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot import texts
 from tests.fake_discord import FakeDiscord, answered, bot_settings, running_bot
 
@@ -17,13 +15,6 @@ SEED_SENTENCE = (
     "beginning of 2025."
 )
 FIND = "Find in the articles"
-
-
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
 
 
 def plain(description: str) -> str:

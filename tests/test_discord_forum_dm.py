@@ -5,7 +5,6 @@ there without a mention; a question in a DM is answered in the DM."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,13 +16,6 @@ from tests.fake_discord import (
     bot_settings,
     running_bot,
 )
-
-
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
 
 
 async def make_forum_a_qa_channel(fake: FakeDiscord) -> None:

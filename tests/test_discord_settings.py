@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot import texts
 from tests.fake_discord import (
     EVERYONE_PERMISSIONS,
@@ -28,13 +26,6 @@ QUESTION = "Who is Kirill Dmitriev?"
 # bench/settings_propagation.py measures ~5 ms over NOTIFY; allowed here with room to spare,
 # and far below the 60 s cache the test sets.
 PROPAGATION_ALLOWANCE = 0.5
-
-
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
 
 
 def general(fake: FakeDiscord) -> dict[str, Any]:

@@ -30,13 +30,6 @@ IN_QA_CHANNEL = "Who is Steve Witkoff?"
 REASON = "It quotes the wrong article, not the one about the envoy"
 
 
-@pytest.fixture
-async def fake() -> Any:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
 def cli_json(
     args: list[str], db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Any:
