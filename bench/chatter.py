@@ -20,7 +20,11 @@ from pathlib import Path
 
 from retrieval.chatter import chatter
 
-DEFAULT_FILES = (Path("eval/chatter_messages.jsonl"), Path("eval/chatter_extra.jsonl"))
+DEFAULT_FILES = (
+    Path("eval/chatter_messages.jsonl"),
+    Path("eval/chatter_extra.jsonl"),
+    Path("eval/chatter_more.jsonl"),
+)
 
 
 def main() -> int:

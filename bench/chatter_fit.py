@@ -38,7 +38,11 @@ from retrieval.chatter import (
 )
 from retrieval.semantic import DIMENSIONS, SentenceEncoder
 
-DEFAULT_FILES = (Path("eval/chatter_messages.jsonl"), Path("eval/chatter_extra.jsonl"))
+DEFAULT_FILES = (
+    Path("eval/chatter_messages.jsonl"),
+    Path("eval/chatter_extra.jsonl"),
+    Path("eval/chatter_more.jsonl"),
+)
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 THRESHOLDS = np.linspace(0.2, 0.9, 29)
 # A question left unanswered costs more than chatter answered: the targets are 2% and 5%.

@@ -74,30 +74,37 @@ _RATING = re.compile(r"\b\d{1,2}\s*/\s*10\b")  # "10/10 answer": praise
 
 # Words a message may open with before it gets to the point ("hey bot, quick q: who…").
 _PREFIX: Final = frozenset(
-    ["hey", "hi", "hello", "yo", "ok", "okay", "so", "but", "and", "wait", "also", "btw", "um", "umm", "hmm", "oh", "well", "bot", "seedbot", "quick", "q", "question", "please", "pls", "plz", "then", "now", "alright", "right", "sorry", "excuse", "me", "guys", "folks", "all", "everyone", "uh", "uhh", "er", "erm", "like", "lol", "hm", "ah", "oh", "actually", "real", "srs", "genuine"]
+    ["hey", "hi", "hello", "yo", "ok", "okay", "so", "but", "and", "wait", "also", "btw", "um", "umm", "hmm", "oh", "well", "bot", "seedbot", "quick", "q", "question", "please", "pls", "plz", "then", "now", "alright", "right", "sorry", "excuse", "me", "guys", "folks", "all", "everyone", "uh", "uhh", "er", "erm", "like", "lol", "hm", "ah", "oh", "actually", "real", "srs", "genuine", "fr", "tho", "though", "ngl", "tbh", "imo", "idk", "bruh", "bro", "dude", "anyway", "anyways", "lowkey", "honestly", "genuinely", "hiya", "heya", "sup", "ayo", "oi"]
 )  # fmt: skip
 _QUESTION_WORDS: Final = frozenset(
-    ["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "who's", "what's", "when's", "where's", "how's", "whats", "whos", "wheres", "hows", "wut", "wat", "hw", "wht", "y", "wen", "wher", "wich", "hwo"]
+    ["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "who's", "what's", "when's", "where's", "how's", "whats", "whos", "wheres", "hows", "wut", "wat", "hw", "wht", "y", "wen", "wher", "wich", "hwo", "whn", "whr", "whos", "wy"]
 )  # fmt: skip
 _AUXILIARIES: Final = frozenset(
     ["is", "are", "was", "were", "am", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "has", "have", "had", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "hasn't", "haven't", "r", "any", "anyone", "anybody"]
 )  # fmt: skip
 _REQUESTS: Final = frozenset(
-    ["tell", "show", "give", "gimme", "explain", "eli5", "describe", "summarize", "summarise", "summary", "list", "find", "search", "recommend", "walk", "define", "compare", "quote", "cite", "name", "need", "want", "help", "lookup", "look", "check", "clarify", "elaborate", "tldr", "source", "sources", "remind", "info", "details", "looking", "more", "continue", "next", "break", "go", "keep", "expand", "translate", "pull", "fetch"]
+    ["tell", "show", "give", "gimme", "explain", "eli5", "describe", "summarize", "summarise", "summary", "list", "find", "search", "recommend", "walk", "define", "compare", "quote", "cite", "name", "need", "want", "help", "lookup", "look", "check", "clarify", "elaborate", "tldr", "source", "sources", "remind", "info", "details", "looking", "more", "continue", "next", "break", "go", "keep", "expand", "translate", "pull", "fetch", "recap", "outline", "brief", "teach", "inform", "update", "tel", "explian", "summarize", "sum", "rundown"]
 )  # fmt: skip
 # "i need…", "i want to know…", "i'm looking for…", "i wonder…": asking in the first person.
 _FIRST_PERSON_ASK = re.compile(
     r"^(?:(?:i|i'm|im|we)\s+(?:really\s+)?(?:need|want|wanna|would like|wonder|am wondering|"
     r"was wondering|looking for|am looking for|'m looking for|can't find|cannot find)|"
-    r"(?:i'd|id|we'd) (?:like|love)|wondering|curious (?:about|what|who|when|why|how|if|whether))\b"
+    r"(?:i'd|id|we'd) (?:like|love)|wondering|curious (?:about|what|who|when|why|how|if|whether)|"
+    r"wonder (?:what|who|when|why|how|if|whether|where|which))\b"
 )
 # Lines shaped like a question that ask nothing: "who cares", "what did anyone expect".
 _RHETORICAL = re.compile(
     r"^(?:who cares|who asked|what did (?:anyone|anybody|you|u|we|they|people) expect|"
     r"what else is new|are (?:you|u) (?:kidding|serious|joking)|can (?:you|u) believe|"
     r"who(?:'s| is)? even|how is (?:this|that|it) even|why would anyone|who (?:would|could) blame|"
-    r"what could (?:possibly )?go wrong|who would have thought|who knew|"
-    r"how (?:are|r) (?:you|u|ya)|how's it going|hows it going|what's up|whats up|wassup|sup)\b"
+    r"what could (?:possibly )?go wrong|who would have thought|who knew|who does that|"
+    r"seriously|who could have (?:seen|guessed|known|predicted)|isn't it always|"
+    r"(?:you've|you have|youve) got to be (?:kidding|joking))\b"
+)
+# Asking after someone, which a real question may follow: "yo what's up, who signed it?"
+_HOW_ARE_YOU = re.compile(
+    r"^(?:how (?:are|r) (?:you|u|ya)|how's it going|hows it going|what's up|whats up|wassup|"
+    r"sup|how have you been|hru|wyd)\b"
 )
 # Words that make a question-shaped line a complaint or a jibe rather than a request.
 _RHETORICAL_MARKERS: Final = frozenset(
@@ -111,7 +118,7 @@ _EXCLAMATION = re.compile(
 )
 
 _THANKS: Final = frozenset(
-    ["thanks", "thank", "thx", "thnx", "thanx", "ty", "tysm", "tyvm", "cheers", "appreciate", "appreciated", "grateful", "ta"]
+    ["thanks", "thank", "thx", "thnx", "thanx", "ty", "tysm", "tyvm", "cheers", "appreciate", "appreciated", "grateful", "ta", "merci", "grazie", "gracias", "danke", "arigato", "obrigado", "spasibo", "dank"]
 )  # fmt: skip
 _PRAISE: Final = frozenset(
     ["good", "great", "nice", "cool", "awesome", "perfect", "amazing", "excellent", "brilliant", "love", "loving", "useful", "helpful", "fast", "quick", "clear", "solid", "smart", "impressive", "wonderful", "fantastic", "neat", "sweet", "goat", "fire", "cooking", "legend", "best", "genius", "superb", "lovely", "beautiful", "handy", "incredible", "works", "working", "job", "bravo", "kudos", "props"]
@@ -124,7 +131,7 @@ _GREETINGS: Final = frozenset(
     ["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "hola", "greetings", "gm", "morning", "evening", "afternoon", "back", "welcome", "hallo"]
 )  # fmt: skip
 _FAREWELLS: Final = frozenset(
-    ["bye", "goodbye", "cya", "gn", "goodnight", "night", "brb", "gtg", "later", "farewell", "ttyl"]
+    ["bye", "goodbye", "cya", "gn", "goodnight", "night", "brb", "gtg", "later", "farewell", "ttyl", "afk"]
 )  # fmt: skip
 _AGREEMENT: Final = frozenset(
     ["yes", "yeah", "yea", "yep", "yup", "ya", "true", "agreed", "agree", "exactly", "right", "sure", "ok", "okay", "k", "kk", "fair", "same", "indeed", "absolutely", "definitely", "correct", "tracks", "totally", "ikr", "facts", "word", "makes", "sense", "no", "nope", "nah", "alright", "understood", "noted", "gotcha", "got", "it", "see"]
@@ -134,7 +141,7 @@ _REACTIONS: Final = frozenset(
 )  # fmt: skip
 # Words that only address someone or soften: they never make a message a question.
 _SOFT: Final = frozenset(
-    ["bot", "seedbot", "mate", "guys", "all", "everyone", "folks", "man", "friend", "buddy", "bro", "dude", "fam", "there", "so", "very", "much", "a", "lot", "again", "and", "well", "really", "ngl", "tbh", "honestly", "imo", "lol", "answer", "answers", "response", "reply", "explanation", "summary", "this", "that", "that's", "one", "you", "u", "ur", "your", "is", "was", "the", "too", "for", "just", "such", "super", "pretty", "actually", "today", "now", "done", "work", "enough", "said", "here", "article", "articles", "piece", "read", "stuff", "10", "100"]
+    ["bot", "seedbot", "mate", "guys", "all", "everyone", "folks", "man", "friend", "buddy", "bro", "dude", "fam", "there", "so", "very", "much", "a", "lot", "again", "and", "well", "really", "ngl", "tbh", "honestly", "imo", "lol", "answer", "answers", "response", "reply", "explanation", "summary", "this", "that", "that's", "one", "you", "u", "ur", "your", "is", "was", "the", "too", "for", "just", "such", "super", "pretty", "actually", "today", "now", "done", "work", "enough", "said", "here", "article", "articles", "piece", "read", "stuff", "10", "100", "doing", "going", "been", "tonight"]
 )  # fmt: skip
 _CRITICISM: Final = frozenset(
     ["bad", "terrible", "awful", "useless", "wrong", "dumb", "stupid", "meh", "worst", "broken", "trash", "garbage", "lame", "boring"]
@@ -172,10 +179,12 @@ def chatter(message: str) -> Chatter | None:
     read = Message.read(message)
     words = list(read.words)
     if settled_by_rules(read):
+        if _RATING.search(read.text):
+            return Chatter.PRAISE  # "10/10"
         if not any(_LETTER.search(word) for word in words):
             # Emoji, punctuation or nothing at all; a lone number or year is a search.
             return None if words else Chatter.EMOJI
-        return Chatter.PRAISE if _RATING.search(read.text) else _kind(words)
+        return _kind(words)
     classifier = ChatterClassifier.shared()
     vector = _sentence_vector(read.text)
     if classifier is not None and vector is not None:
@@ -206,9 +215,14 @@ def _rules_say_chatter(read: Message) -> bool:
 
 
 def _is_social(words: list[str]) -> bool:
-    return all(word in _SOCIAL or _LAUGH.match(word) or word.isdigit() for word in words) and any(
-        word in _GENUINE or _LAUGH.match(word) for word in words
-    )
+    return all(
+        word in _SOCIAL or _LAUGH.match(word) or _greets(word) or word.isdigit() for word in words
+    ) and any(word in _GENUINE or _LAUGH.match(word) or _greets(word) for word in words)
+
+
+def _greets(word: str) -> bool:
+    """A greeting, stretched or not ("hi", "hiii", "heyyy", "yooo")."""
+    return word in _GREETINGS or _squeezed(word) in _GREETINGS
 
 
 def structure(read: Message) -> np.ndarray:
@@ -340,7 +354,8 @@ def _opening(words: list[str]) -> str:
     while start < len(words) - 1 and (
         words[start] in _PREFIX
         or words[start] in _REACTIONS
-        or words[start] in _GREETINGS
+        or _greets(words[start])
+        or _squeezed(words[start]) in _PREFIX  # "sooo", "ummm"
         or (words[start] == "good" and words[start + 1] in _GREETINGS | {"day", "night"})
         or _LAUGH.match(words[start])
     ):
@@ -350,7 +365,14 @@ def _opening(words: list[str]) -> str:
 
 def _asks_something(text: str, words: list[str]) -> bool:
     opening = _opening(words)
-    if _RHETORICAL.match(opening) or _RHETORICAL.match(" ".join(words)):
+    for line in (opening, " ".join(words)):
+        greeting = _HOW_ARE_YOU.match(line)
+        if greeting:
+            after = line[greeting.end() :].split()
+            if all(word in _SOCIAL or _LAUGH.match(word) for word in after):
+                return False  # "hey, how are you?"
+            return _asks_something(text, after)
+    if _RHETORICAL.match(opening) or _wholly_rhetorical(words):
         return False
     if _EXCLAMATION.match(opening) and "?" not in text:
         return False
@@ -369,11 +391,26 @@ def _asks_something(text: str, words: list[str]) -> bool:
     return False
 
 
+def _wholly_rhetorical(words: list[str]) -> bool:
+    """A rhetorical line with nothing after it but social words ("sup bot", "how r u
+    guys"): "sup bot, is germany sending patriots?" still asks."""
+    joined = " ".join(words)
+    match = _RHETORICAL.match(joined)
+    return bool(match) and all(
+        word in _SOCIAL or _LAUGH.match(word) for word in joined[match.end() :].split()
+    )
+
+
+def _squeezed(word: str) -> str:
+    """``word`` with each run of a repeated letter as one ("hiii" -> "hi", "yooo" -> "yo")."""
+    return _REPEATS.sub(r"\1", word)
+
+
 def _question_word(word: str) -> str:
     """``word``, or the question word it stretches ("whaat", "whyyy") to."""
     if word in _QUESTION_WORDS:
         return word
-    squeezed = _REPEATS.sub(r"\1", word)
+    squeezed = _squeezed(word)
     return squeezed if squeezed in _QUESTION_WORDS else word
 
 
@@ -383,7 +420,7 @@ def _kind(words: list[str]) -> Chatter:
         return Chatter.THANKS
     if words[0] in _FAREWELLS or present & {"brb", "gtg", "bye", "goodbye", "gn", "goodnight"}:
         return Chatter.FAREWELL
-    if words[0] in _GREETINGS or (words[0] == "good" and present & (_GREETINGS | {"day"})):
+    if _greets(words[0]) or (words[0] == "good" and present & (_GREETINGS | {"day"})):
         return Chatter.GREETING
     if words[:2] == ["good", "night"]:
         return Chatter.FAREWELL

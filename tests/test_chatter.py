@@ -183,3 +183,34 @@ def test_the_classifier_decides_when_the_rules_alone_would_not(
     assert chatter("sumy death toll") is Chatter.REMARK
     assert chatter("thanks!") is Chatter.THANKS
     assert chatter("👍") is Chatter.EMOJI
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "heyyy can u tell me what the envoy brought back",  # a stretched greeting first
+        "ngl tho why did the talks stall",  # Discord fillers before the question word
+        "wonder what the ministry said about the delay",
+        "recap the sanctions for me",
+        "yo whats up, who signed the deal?",  # a greeting line, then a real question
+        "whn did the second call happen",
+    ],
+)
+def test_questions_behind_greetings_fillers_and_typos_are_not_chatter(question: str) -> None:
+    assert not is_chatter(question), chatter(question)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("10/10", Chatter.PRAISE),  # a rating, though it has no letters
+        ("merci", Chatter.THANKS),
+        ("gracias bot", Chatter.THANKS),
+        ("afk 10 min", Chatter.FAREWELL),
+        ("hiii", Chatter.GREETING),
+    ],
+)
+def test_ratings_thanks_in_other_languages_and_away_notes_are_chatter(
+    message: str, kind: Chatter
+) -> None:
+    assert chatter(message) == kind
