@@ -84,8 +84,9 @@ def render_quote(excerpt: Excerpt, budget: int) -> str:
         rendered += " " + ELLIPSIS if cut_after else ""
         if len(rendered) <= budget or end == 0:
             return rendered if len(rendered) <= budget else truncate(rendered, budget)
-        overflow = len(rendered) - budget
-        new_end = max(0, end - max(overflow, 1) - 2)
+        # Shrink in proportion: escaping can double a span ("***" renders as "\\*\\*\\*"),
+        # so cutting by the overflow alone could cut a passage of markup to nothing.
+        new_end = max(0, min(end - 1, end * budget // len(rendered) - 2))
         space = text.rfind(" ", 0, new_end)
         end = space if space > new_end * 0.8 else new_end
 
