@@ -396,9 +396,9 @@ def _wholly_rhetorical(words: list[str]) -> bool:
     guys"): "sup bot, is germany sending patriots?" still asks."""
     joined = " ".join(words)
     match = _RHETORICAL.match(joined)
-    return bool(match) and all(
-        word in _SOCIAL or _LAUGH.match(word) for word in joined[match.end() :].split()
-    )
+    if match is None:
+        return False
+    return all(word in _SOCIAL or _LAUGH.match(word) for word in joined[match.end() :].split())
 
 
 def _squeezed(word: str) -> str:

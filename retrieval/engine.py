@@ -30,6 +30,7 @@ from retrieval.building import (
 )
 from retrieval.candidates import Candidate, CandidateSearch
 from retrieval.corpus import Corpus
+from retrieval.decline import Decision, fitted, gather
 from retrieval.explanations import Explainer
 from retrieval.follow_ons import answering
 from retrieval.messages import Reason
@@ -91,6 +92,10 @@ class Engine:
         self.terms = QueryTerms(self.scorer, passages, self.aliases, s)
         self.search = CandidateSearch(self.scorer, passages, self.terms, self.sentence_vectors, s)
         self.reader = Reader(self.cross_encoder, passages, self.search, s)
+        # The fitted no-answer decision for this engine's stages (None: the rule decides).
+        self.decline_model = (
+            fitted(self.sentence_vectors is not None) if s.calibrated_decline else None
+        )
         # One article's passages, for questions limited to it (a scan of the corpus each).
         self.article_passages = cached(LRUCache(maxsize=64), lock=threading.Lock())(
             self._article_passages
@@ -184,15 +189,17 @@ class Engine:
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
         verdict = self._verdict(parsed, candidates[:top_k])
+        calibrated = reads and self.decline_model is not None
         read = (
             self.reader.read_shortlist(parsed, candidates[:shortlist], meaning, suits)
-            if verdict != Verdict.DECLINE
+            if calibrated or verdict != Verdict.DECLINE  # the fit reads what the rule declines
             else []
         )
-        if verdict == Verdict.DECLINE or not model_agrees(verdict, read, self.settings):
+        decision = self._decide(parsed, candidates[:top_k], read, verdict)
+        if not decision.answers:
             shares_words = any(c.matched for c in candidates[:top_k])
             reason = Reason.LOW_CONFIDENCE if shares_words else Reason.NO_MATCH
-            return decline(parsed, reason, explain(parsed, read or candidates, verdict))
+            return decline(parsed, reason, explain(parsed, read or candidates, verdict, decision))
         shown = answering(read + candidates[shortlist:], self.settings)
         for position in range(offset, min(offset + top_k, len(shown))):
             if shown[position].relevance is not None and (
@@ -214,7 +221,7 @@ class Engine:
             corrections=dict(parsed.corrections),
             read_as=parsed.asked if parsed.narrowed else None,
             other_questions=parsed.other_questions,
-            explanation=explain(parsed, candidates, verdict),
+            explanation=explain(parsed, candidates, verdict, decision),
         )
 
     def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
@@ -244,6 +251,26 @@ class Engine:
             settings=self.settings,
             has_meaning=self.sentence_vectors is not None,
         )
+
+    def _decide(
+        self,
+        parsed: ParsedQuery,
+        shown: list[Candidate],
+        read: list[Candidate],
+        verdict: Verdict,
+    ) -> Decision:
+        """The fitted decision on everything found when this engine has one; else, or when
+        the model read nothing, the rule's (with the evidence, for ``--explain``)."""
+        evidence = gather(parsed, shown, read, verdict, terms=self.terms, passages=self.passages)
+        model = self.decline_model
+        if evidence is None or model is None:
+            return Decision(self._rule_answers(verdict, read), evidence)
+        probability = model.probability(evidence)
+        return Decision(probability >= model.threshold, evidence, probability)
+
+    def _rule_answers(self, verdict: Verdict, read: list[Candidate]) -> bool:
+        """The hand-set rule: the verdict before reading, then the model's floor."""
+        return verdict != Verdict.DECLINE and model_agrees(verdict, read, self.settings)
 
     def _result(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 from retrieval.bm25 import Scorer
 from retrieval.candidates import Candidate
 from retrieval.cross_encoder import MODEL_ID as CROSS_ENCODER_ID
+from retrieval.decline import Decision
 from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery
 from retrieval.semantic import MODEL_ID
@@ -31,6 +32,7 @@ class Explainer:
         parsed: ParsedQuery,
         candidates: Sequence[Candidate],
         verdict: Verdict | None = None,
+        decision: Decision | None = None,
     ) -> dict[str, Any]:
         """The terms, their weights, the stages used, the verdict and the winner's matches."""
         s = self.settings
@@ -70,6 +72,19 @@ class Explainer:
         }
         if verdict is not None:
             explanation["no_answer_rule"] = verdict.value
+        if decision is not None:
+            explanation["decision"] = {
+                "answers": decision.answers,
+                "by": "hand-set rule" if decision.probability is None else "fitted weights",
+                "answerable_probability": (
+                    None if decision.probability is None else round(decision.probability, 3)
+                ),
+                "evidence": (
+                    None
+                    if decision.evidence is None
+                    else {k: round(v, 3) for k, v in decision.evidence.features().items()}
+                ),
+            }
         if candidates:
             best = candidates[0]
             explanation["top"] = {

@@ -68,6 +68,10 @@ class EngineSettings:
     # Any question is declined when the model reads every shortlisted text below this: on
     # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
     cross_encoder_unrelated_logit: float = -7.0
+    # One calibrated decision (retrieval.decline, weights fitted by bench.decline_fit) over
+    # every signal instead of the thresholds above, whenever the cross-encoder reads. Off:
+    # on questions it was not fitted on it did no better than the rule (docs/quality.md).
+    calibrated_decline: bool = False
     # With ``follow_on_filter``, a quote after the first is shown only when it too reads as
     # an answer, and More results ends after the last such quote.
     follow_on_filter: bool = True
