@@ -210,5 +210,11 @@ def render_explanation(answer: Answer, settings: EngineSettings) -> str:
     outcome = "answered" if answer.answered else f"declined ({answer.reason or 'no answer'})"
     rule = f"no-answer rule: {verdict}; " if verdict else ""
     lines.append(f"  verdict: {rule}{outcome}")
+    decision = why.get("decision") or {}
+    if decision.get("answerable_probability") is not None:
+        lines.append(
+            f"  fitted decision: answerable with probability "
+            f"{_number(decision['answerable_probability'])} (it decides, not the rule)"
+        )
     lines.append(f"  because: {reason(answer, settings).value}")
     return "\n".join(lines)
