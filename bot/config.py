@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     semantic: bool = True  # SEEDBOT_SEMANTIC=false ranks with BM25 alone (retrieval/semantic.py)
     # SEEDBOT_CROSS_ENCODER=false keeps the first ranking's order (retrieval/cross_encoder.py)
     cross_encoder: bool = True
+    # SEEDBOT_CALIBRATED_DECLINE=true: the fitted no-answer decision (retrieval/decline.py)
+    calibrated_decline: bool = False
 
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -123,4 +125,5 @@ class Settings(BaseSettings):
             fast_engine_min_passages=self.fast_engine_min_passages,
             semantic=self.semantic,
             cross_encoder=self.cross_encoder,
+            calibrated_decline=self.calibrated_decline,
         )

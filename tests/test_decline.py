@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from retrieval.answer_kinds import Kind, asked_kind, holds
 from retrieval.decline import WEIGHTS_PATH, DeclineModel, Evidence, feature_names, fitted
 from retrieval.engine import Engine
@@ -134,3 +135,12 @@ def test_without_the_cross_encoder_the_rule_decides(seed_engine: Engine) -> None
         seed_engine.decline_model = kept
     assert answer.answered
     assert answer.explanation["decision"]["by"] == "hand-set rule"
+
+
+def test_the_calibrated_decision_is_switched_on_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SEEDBOT_CALIBRATED_DECLINE", "true")
+    assert Settings(discord_token=None).engine_settings().calibrated_decline
+    monkeypatch.delenv("SEEDBOT_CALIBRATED_DECLINE")
+    assert not Settings(discord_token=None).engine_settings().calibrated_decline
