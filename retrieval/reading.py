@@ -48,7 +48,8 @@ class Reader:
         meaning: np.ndarray | None,
         suits: AnswerTest | None,
     ) -> list[Candidate]:
-        """The shortlist in the cross-encoder's order, best answer first (ties keep theirs).
+        """The shortlist in the cross-encoder's order, best answer first (near-ties go to
+        the first stage's better score; exact ties keep their order).
 
         The model reads each passage twice, as the quote the user would see and whole,
         and the better reading counts: a quote can lose the sentence that makes it an
@@ -84,7 +85,16 @@ class Reader:
                     quote_falls_short=whole > quote,
                 )
             )
-        order = sorted(range(len(read)), key=lambda i: (-(read[i].relevance or 0.0), i))
+        # The first stage's score (BM25 with the meaning blend, over the shortlist's best)
+        # breaks near-ties between texts the model reads alike: on the development sets it
+        # lifted hit@1 on fresh questions and SQuAD (docs/quality.md).
+        best = max(max(c.score for c in read), 0.0) or 1.0
+        weight = self.settings.cross_encoder_first_stage_weight
+
+        def fused(i: int) -> float:
+            return (read[i].relevance or 0.0) + weight * read[i].score / best
+
+        order = sorted(range(len(read)), key=lambda i: (-fused(i), i))
         return [read[i] for i in order]
 
     def best_quote(

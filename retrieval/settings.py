@@ -60,6 +60,9 @@ class EngineSettings:
     # how well each answers the question, at ~20-40 ms a passage ...
     cross_encoder: bool = True
     cross_encoder_shortlist: int = 10
+    # The order after reading is the relevance plus this many times the first stage's score
+    # over the shortlist's best (0-1): a tie-breaker worth up to 2 logits (docs/quality.md).
+    cross_encoder_first_stage_weight: float = 2.0
     # Added to the logit of a quote of the kind asked for (answer_test in retrieval.rerank).
     cross_encoder_answer_type_bonus: float = 4.0
     # A question the no-answer rule doubts only for the share of its terms covered is

@@ -238,3 +238,32 @@ def test_warming_up_builds_the_spelling_index_and_runs_the_models(
     empty = corpus_dir / "empty"
     empty.mkdir()
     engine_for(empty).warm_up()  # nothing to warm: no error
+
+
+def test_near_ties_in_the_models_reading_go_to_the_first_stages_better_passage(
+    corpus_dir: Path, model: CrossEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engine_for(corpus_dir, semantic=False)
+    parsed = engine.parse("library bridge harbour")
+    found = engine.search.find(parsed, needed=4)
+    by_score = sorted(found, key=lambda c: -c.score)
+    weaker, stronger = by_score[-1], by_score[0]
+
+    def reads(gaps: dict[int, float]) -> object:
+        def scores(question: str, texts: list[str]) -> np.ndarray:
+            logits = []
+            for text in texts:
+                index = next(c.index for c in found if text in engine.passages.text(c.index))
+                logits.append(gaps.get(index, -5.0))
+            return np.array(logits)
+
+        return scores
+
+    # Read alike (half a logit apart): the first stage's clear winner goes first.
+    monkeypatch.setattr(model, "scores", reads({weaker.index: 1.5, stronger.index: 1.0}))
+    read = engine.reader.read_shortlist(parsed, found, None, None)
+    assert read[0].index == stronger.index
+    # Read as far apart as an answer and a non-answer: the model's order stands.
+    monkeypatch.setattr(model, "scores", reads({weaker.index: 6.0, stronger.index: 1.0}))
+    read = engine.reader.read_shortlist(parsed, found, None, None)
+    assert read[0].index == weaker.index
