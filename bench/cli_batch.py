@@ -1,6 +1,6 @@
-"""The command-line batch on a fresh install, before and after a change, alternately.
+"""The command-line batch on a fresh install and later, against rank-bm25 in the same run.
 
-    .venv/bin/python -m bench.cli_batch --corpus DIR [--questions 200] [--before REV]
+    .venv/bin/python -m bench.cli_batch --corpus DIR [--questions 200] [--baseline 20] [--before REV]
 
 ``seedbot --corpus DIR ask --json -`` answers N questions (4 words of random paragraphs)
 in one process. A fresh install is a numba cache folder of its own, empty
@@ -8,6 +8,11 @@ in one process. A fresh install is a numba cache folder of its own, empty
 the time from the first answer's line to the last's over N - 1: the start and first-use
 costs (the spelling index) aside. With ``--before REV`` the code at that git revision runs the same steps, the two
 taking turns at each step. The folder should already hold its index (``seedbot index --corpus DIR``).
+
+The baseline, timed between the fresh install and the later run: rank-bm25's
+``BM25Okapi`` over the same passages (the saved store's, tokenized with retrieval's
+tokenizer), ``get_scores`` and the top 5 for the first ``--baseline`` of the same questions,
+in this process. The ratio printed is its ms a question over seedbot's.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,10 +75,32 @@ def timed_ask(tree: Path, corpus: Path, lines: list[str], cache: Path) -> tuple[
     return stamps[-1] - started, per
 
 
+def rank_bm25_ms(corpus: Path, asked: Sequence[str]) -> tuple[float, int]:
+    """rank-bm25's ms a question (``get_scores`` and the top 5) over the folder's passages,
+    and how many passages it ranked."""
+    from bench.engines import RankBM25Engine
+    from retrieval.engine import INDEX_VERSION
+    from retrieval.passage_store import load_corpus_cached
+    from retrieval.tokenize import tokenize
+
+    loaded, _ = load_corpus_cached(corpus, version=INDEX_VERSION)
+    texts = [passage.text for passage in loaded.passages]
+    baseline = RankBM25Engine()
+    baseline.build(texts, [tokenize(text) for text in texts])
+    queries = [tokenize(question) for question in asked]
+    started = time.perf_counter()
+    for terms in queries:
+        baseline.top(terms, 5)
+    return (time.perf_counter() - started) / len(queries) * 1000, len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument(
+        "--baseline", type=int, default=20, help="questions rank-bm25 answers (default 20)"
+    )
     parser.add_argument("--before", help="a git revision to compare with, e.g. main")
     args = parser.parse_args()
     asked = questions(args.corpus, args.questions)
@@ -81,19 +109,29 @@ def main() -> None:
         if args.before:
             trees = {"before": code_at(args.before, Path(scratch)), **trees}
         print(f"{len(asked)} questions over {args.corpus}; ms a question, start aside")
+        print(f"load average at the start {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         steps = ("fresh install", "later")
         times: dict[str, dict[str, tuple[float, float]]] = {label: {} for label in trees}
         for step in steps:  # each step for every tree in turn
             for label, tree in trees.items():
                 cache = Path(scratch, f"numba-{label}")  # a fresh install: nothing compiled yet
                 times[label][step] = timed_ask(tree, args.corpus, asked, cache)
+            if step == steps[0]:  # the baseline between the two, so both see the same machine
+                baseline, ranked = rank_bm25_ms(args.corpus, asked[: args.baseline])
         for label, took in times.items():
             print(
                 f"{label:7} "
                 + "   ".join(
-                    f"{s}: {took[s][1]:6.2f} ms ({took[s][0]:.1f} s in all)" for s in steps
+                    f"{s}: {took[s][1]:6.2f} ms ({took[s][0]:.1f} s in all, "
+                    f"rank-bm25 / this {baseline / took[s][1]:.0f}x)"
+                    for s in steps
                 )
             )
+        print(
+            f"rank-bm25 get_scores + top 5 over the same {ranked:,} passages: "
+            f"{baseline:.1f} ms a question ({min(args.baseline, len(asked))} of the questions)"
+        )
+        print(f"load average at the end {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":
