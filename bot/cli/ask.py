@@ -75,6 +75,7 @@ def _ask_batch(
     out: TextIO,
 ) -> int:
     """One answer per input line, in order; a bad line never stops the batch."""
+    engine.wait_for_kernels()  # many questions: the compiled kernel from the first one
     for number, question in enumerate(read_questions(stream), start=1):
         if not args.json:
             out.write(_question_header(question, number, ansi=out.isatty()))
