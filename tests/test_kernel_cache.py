@@ -181,3 +181,24 @@ def test_a_batch_waits_for_a_load_from_the_cache_but_never_for_a_compile(
         fresh_loader.set()
         thread.join(60)
     assert compiled.ready() is kernels
+
+
+def test_a_process_that_declines_the_kernels_ranks_with_numpy_and_loads_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compiled, "_kernels", None)
+    monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
+    loads: list[str] = []
+    monkeypatch.setattr(compiled, "load_now", lambda: loads.append("load"))
+    used: list[str] = []
+    real = index.top_k_numpy
+    monkeypatch.setattr(index, "top_k_numpy", lambda *a: used.append("numpy") or real(*a))
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(50)]
+    fast = FastBM25.build([list(rng.choice(words, size=12)) for _ in range(300)])
+    compiled.decline()
+    assert compiled.start_loading() is None
+    fast.top(["w1", "w2"], 5)
+    assert used == ["numpy"]
+    assert loads == []

@@ -26,6 +26,10 @@ log = logging.getLogger("seedbot")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.question != "-":  # one question: the numpy kernel ranks it sooner than numba loads
+        from retrieval.fastbm25 import compiled
+
+        compiled.decline()
     engine = load_engine(settings, quiet=True)
     answer = _answerer(engine, args)
     if args.question == "-":

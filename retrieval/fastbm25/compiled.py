@@ -37,12 +37,26 @@ _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _kernels: ModuleType | None = None
 _compiling = False  # whether the background load compiles first (nothing was cached)
+_declined = False  # the process asks too few questions for the kernels to pay (``decline``)
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where ``retrieval`` is importable
 
 
 def ready() -> ModuleType | None:
     """The kernels module once it is imported and warmed up, else None."""
     return _kernels
+
+
+def decline() -> None:
+    """This process answers one question: rank it with the numpy kernel (~0.1 s at a
+    million passages) rather than load the compiled kernels (~0.5-1 s of start-up, most of
+    it holding the GIL, so it slows the index's loading beside it). Call before loading."""
+    global _declined
+    _declined = True
+
+
+def declined() -> bool:
+    """Whether ``decline`` was called: ``start_loading`` then loads nothing."""
+    return _declined
 
 
 def loading() -> bool:
@@ -98,10 +112,11 @@ def _load(compile_first: bool) -> None:
 
 
 def start_loading() -> threading.Thread | None:
-    """Load the kernels in a daemon thread, once; None when they are loaded already."""
+    """Load the kernels in a daemon thread, once; None when they are loaded already (or
+    declined)."""
     global _thread, _compiling
     with _lock:
-        if _kernels is not None:
+        if _kernels is not None or _declined:
             return None
         if _thread is None or not _thread.is_alive():
             # Decided here, not in the thread: a compile writes the cache function by
