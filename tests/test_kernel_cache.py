@@ -109,6 +109,7 @@ def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The loader's state as at a start, with a load that waits for the returned event."""
     monkeypatch.setattr(compiled, "_kernels", None)
     monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
     go = threading.Event()
 
     def slow_load(compile_first: bool) -> None:
@@ -154,6 +155,7 @@ def test_an_uncached_kernel_is_compiled_in_a_child_process(
     steps: list[str] = []
     monkeypatch.setattr(compiled, "_kernels", None)
     monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
     monkeypatch.setattr(compiled, "compile_in_child", lambda: steps.append("child") or True)
     monkeypatch.setattr(compiled, "load_now", lambda: steps.append("load"))
     for cached in (False, True):
@@ -197,8 +199,9 @@ def test_a_process_that_declines_the_kernels_ranks_with_numpy_and_loads_nothing(
     rng = np.random.default_rng(7)
     words = [f"w{i}" for i in range(50)]
     fast = FastBM25.build([list(rng.choice(words, size=12)) for _ in range(300)])
-    compiled.decline()
-    assert compiled.start_loading() is None
-    fast.top(["w1", "w2"], 5)
+    with compiled.declining():
+        assert compiled.start_loading() is None
+        fast.top(["w1", "w2"], 5)
     assert used == ["numpy"]
     assert loads == []
+    assert not compiled.declined()  # only within: a later engine in the process loads them

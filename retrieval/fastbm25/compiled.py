@@ -26,6 +26,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -37,7 +39,7 @@ _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _kernels: ModuleType | None = None
 _compiling = False  # whether the background load compiles first (nothing was cached)
-_declined = False  # the process asks too few questions for the kernels to pay (``decline``)
+_declined = False  # too few questions for the kernels to pay (``declining``)
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where ``retrieval`` is importable
 
 
@@ -46,16 +48,22 @@ def ready() -> ModuleType | None:
     return _kernels
 
 
-def decline() -> None:
-    """This process answers one question: rank it with the numpy kernel (~0.1 s at a
-    million passages) rather than load the compiled kernels (~0.5-1 s of start-up, most of
-    it holding the GIL, so it slows the index's loading beside it). Call before loading."""
+@contextmanager
+def declining() -> Iterator[None]:
+    """Within: this process answers one question, so it ranks it with the numpy kernel
+    (~0.1 s at a million passages) rather than load the compiled kernels (~0.5-1 s of
+    start-up, most of it holding the GIL, which slows the index's loading beside it).
+    ``start_loading`` loads nothing meanwhile. Enter before the engine is built."""
     global _declined
     _declined = True
+    try:
+        yield
+    finally:
+        _declined = False
 
 
 def declined() -> bool:
-    """Whether ``decline`` was called: ``start_loading`` then loads nothing."""
+    """Whether the process is ``declining`` the compiled kernels."""
     return _declined
 
 
