@@ -26,8 +26,9 @@ def top_k_numpy(
     """``top_k_exhaustive`` in plain numpy, for machines without numba.
 
     The passages touched are marked in a mask rather than found with ``np.unique`` over
-    the rows' postings: one byte a passage to scan beat hashing the postings 6x at 140k
-    passages and 11x at 1.4M (6 ms instead of 71 ms a question; bench/RESULTS.md).
+    the rows' postings: one byte a passage to scan beat hashing the postings 5-19x at
+    140k passages and 11-20x at 1.4M (~7 ms instead of ~70-150 ms a question there;
+    ``python -m bench.numpy_kernel``).
     """
     touched = np.zeros(acc.shape[0], dtype=np.bool_)
     for r, w in zip(rows.tolist(), weights.tolist(), strict=True):
