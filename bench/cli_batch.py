@@ -1,13 +1,28 @@
-"""The command-line batch on a fresh install, before and after a change, alternately.
+"""The command-line batch on a fresh install and later, against rank-bm25 in the same run.
 
-    .venv/bin/python -m bench.cli_batch --corpus DIR [--questions 200] [--before REV]
+    .venv/bin/python -m bench.cli_batch --corpus DIR [--questions 200] [--baseline 20]
+        [--before REV] [--without-models]
 
 ``seedbot --corpus DIR ask --json -`` answers N questions (4 words of random paragraphs)
 in one process. A fresh install is a numba cache folder of its own, empty
-(``NUMBA_CACHE_DIR``); the second run uses what the first cached. A question's cost is
+(``NUMBA_CACHE_DIR``), in three steps: its first batch with nothing compiled (the kernels
+compile in a child meanwhile: the numpy kernel until then); a second fresh install's
+first batch after ``seedbot --corpus DIR index``, which is what an install does before
+its first question (the index is there already, so it only compiles the kernels); and a
+later batch in that install. A question's cost is
 the time from the first answer's line to the last's over N - 1: the start and first-use
 costs (the spelling index) aside. With ``--before REV`` the code at that git revision runs the same steps, the two
 taking turns at each step. The folder should already hold its index (``seedbot index --corpus DIR``).
+
+The baseline, timed between the fresh install and the later run: rank-bm25's
+``BM25Okapi`` over the same passages (the saved store's, tokenized with retrieval's
+tokenizer), ``get_scores`` and the top 5 for the first ``--baseline`` of the same questions,
+in this process. The ratio printed is its ms a question over seedbot's.
+
+``--without-models`` runs seedbot with ``SEEDBOT_SEMANTIC=false SEEDBOT_CROSS_ENCODER=false``:
+the ranking alone, which is what rank-bm25 does. With the models on (the default), the
+cross-encoder reads each question's shortlist at every corpus size, and that reading,
+not the ranking, is most of a question's time.
 """
 
 from __future__ import annotations
@@ -19,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +61,15 @@ def code_at(revision: str, into: Path) -> Path:
     return into
 
 
-def timed_ask(tree: Path, corpus: Path, lines: list[str], cache: Path) -> tuple[float, float]:
+WITHOUT_MODELS = {"SEEDBOT_SEMANTIC": "false", "SEEDBOT_CROSS_ENCODER": "false"}
+
+
+def timed_ask(
+    tree: Path, corpus: Path, lines: list[str], cache: Path, extra: dict[str, str]
+) -> tuple[float, float]:
     """One ``ask --json -`` process over ``lines``: its seconds, and the milliseconds a
     question from the first answer's line to the last's (start and first-use costs aside)."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": str(cache), **extra}
     started = time.perf_counter()
     with subprocess.Popen(
         [sys.executable, "-m", "bot", "--corpus", str(corpus), "ask", "--json", "-"],
@@ -69,31 +90,82 @@ def timed_ask(tree: Path, corpus: Path, lines: list[str], cache: Path) -> tuple[
     return stamps[-1] - started, per
 
 
+def run_index(tree: Path, corpus: Path, cache: Path) -> None:
+    """``seedbot --corpus DIR index`` with the code of ``tree`` and numba cache ``cache``."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "bot", "--corpus", str(corpus), "index"]
+    subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True)
+
+
+def rank_bm25_ms(corpus: Path, asked: Sequence[str]) -> tuple[float, int]:
+    """rank-bm25's ms a question (``get_scores`` and the top 5) over the folder's passages,
+    and how many passages it ranked."""
+    from bench.engines import RankBM25Engine
+    from retrieval.engine import INDEX_VERSION
+    from retrieval.passage_store import load_corpus_cached
+    from retrieval.tokenize import tokenize
+
+    loaded, _ = load_corpus_cached(corpus, version=INDEX_VERSION)
+    texts = [passage.text for passage in loaded.passages]
+    baseline = RankBM25Engine()
+    baseline.build(texts, [tokenize(text) for text in texts])
+    queries = [tokenize(question) for question in asked]
+    started = time.perf_counter()
+    for terms in queries:
+        baseline.top(terms, 5)
+    return (time.perf_counter() - started) / len(queries) * 1000, len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument(
+        "--baseline", type=int, default=20, help="questions rank-bm25 answers (default 20)"
+    )
     parser.add_argument("--before", help="a git revision to compare with, e.g. main")
+    parser.add_argument(
+        "--without-models", action="store_true", help="seedbot ranks with BM25 alone"
+    )
     args = parser.parse_args()
+    extra = WITHOUT_MODELS if args.without_models else {}
     asked = questions(args.corpus, args.questions)
     with tempfile.TemporaryDirectory(prefix="seedbot-cli-batch-") as scratch:
         trees = {"after": ROOT}
         if args.before:
             trees = {"before": code_at(args.before, Path(scratch)), **trees}
-        print(f"{len(asked)} questions over {args.corpus}; ms a question, start aside")
-        steps = ("fresh install", "later")
+        models = "models off" if args.without_models else "models on"
+        print(f"{len(asked)} questions over {args.corpus} ({models}); ms a question, start aside")
+        print(f"load average at the start {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        # (step, its numba cache, whether `seedbot index` runs first in that install)
+        steps = (
+            ("fresh install, no index run", "never-indexed", False),
+            ("fresh install, after index", "indexed", True),
+            ("later", "indexed", False),
+        )
         times: dict[str, dict[str, tuple[float, float]]] = {label: {} for label in trees}
-        for step in steps:  # each step for every tree in turn
+        for step, install, index_first in steps:  # each step for every tree in turn
             for label, tree in trees.items():
-                cache = Path(scratch, f"numba-{label}")  # a fresh install: nothing compiled yet
-                times[label][step] = timed_ask(tree, args.corpus, asked, cache)
+                cache = Path(scratch, f"numba-{label}-{install}")  # empty at first
+                if index_first:
+                    run_index(tree, args.corpus, cache)
+                times[label][step] = timed_ask(tree, args.corpus, asked, cache, extra)
+            if step == steps[0][0]:  # the baseline amid the steps, so all see the same machine
+                baseline, ranked = rank_bm25_ms(args.corpus, asked[: args.baseline])
         for label, took in times.items():
-            print(
-                f"{label:7} "
-                + "   ".join(
-                    f"{s}: {took[s][1]:6.2f} ms ({took[s][0]:.1f} s in all)" for s in steps
+            for step, _, _ in steps:
+                per = took[step][1]
+                ratio = baseline / per
+                shown = f"{ratio:.0f}x" if ratio >= 10 else f"{ratio:.2f}x"
+                print(
+                    f"{label:6} {step:28} {per:6.2f} ms a question "
+                    f"({took[step][0]:4.1f} s in all), rank-bm25 / this {shown}"
                 )
-            )
+        print(
+            f"rank-bm25 get_scores + top 5 over the same {ranked:,} passages: "
+            f"{baseline:.1f} ms a question ({min(args.baseline, len(asked))} of the questions)"
+        )
+        print(f"load average at the end {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
@@ -109,8 +109,17 @@ def _entry(entry: os.DirEntry[str], relative: str, root: str) -> _Entry:
     return _Entry(relative, target, info, None)  # read through the resolved path
 
 
-def _walk(folder: Path) -> Iterator[tuple[str, _Entry]]:
-    """(entry name, entry) of everything under ``folder`` but folders, hidden names skipped."""
+def _any_name(name: str) -> bool:
+    return True
+
+
+def _not_article(name: str) -> bool:
+    return not name.lower().endswith(ARTICLE_SUFFIXES)
+
+
+def _walk(folder: Path, wanted: Callable[[str], bool] = _any_name) -> Iterator[tuple[str, _Entry]]:
+    """(entry name, entry) of everything under ``folder`` but folders, hidden names skipped;
+    only names ``wanted`` are looked at (``stat``), so a listing of the others stays cheap."""
     root = os.path.realpath(folder)
     pending = [(str(folder), "")]
     while pending:
@@ -133,7 +142,8 @@ def _walk(folder: Path) -> Iterator[tuple[str, _Entry]]:
                     continue
             except OSError:
                 continue
-            yield name, _entry(entry, relative, root)
+            if wanted(name):
+                yield name, _entry(entry, relative, root)
 
 
 def scan_article_files(folder: Path) -> FolderListing:
@@ -169,8 +179,8 @@ def ignored_files(folder: Path, limit: int = 1000) -> list[str]:
     unsafe are reported by ``scan_article_files`` instead.
     """
     found: list[str] = []
-    for name, entry in _walk(folder):
-        if entry.problem is not None or name.lower().endswith(ARTICLE_SUFFIXES):
+    for name, entry in _walk(folder, _not_article):  # no stat of the (many) articles
+        if entry.problem is not None:
             continue
         if name != ALIASES_FILE:
             found.append(entry.relative)

@@ -118,6 +118,15 @@ class Engine:
     def uses_fast_engine(self) -> bool:
         return uses_fast_engine(self.settings, len(self.passages))
 
+    def wait_for_kernels(self) -> None:
+        """Before many questions: let FastBM25's compiled kernels finish loading from numba's
+        cache (~0.5-1 s, begun while the index opened) instead of ranking the first dozens
+        with the numpy kernel, ~10x slower; a compile (a fresh install) is not waited for."""
+        if self.uses_fast_engine():
+            from retrieval.fastbm25 import compiled
+
+            compiled.wait_if_cached()
+
     # -- lookups for front ends -------------------------------------------------
 
     @property
@@ -138,9 +147,11 @@ class Engine:
 
     def warm_up(self) -> None:
         """Build what the first question would otherwise wait for (~0.5 s on the seeds):
-        the spelling index and the models' first runs, with the first passage as a question."""
+        FastBM25's compiled kernels (when cached), the spelling index and the models' first
+        runs, with the first passage as a question."""
         if not len(self.passages):
             return
+        self.wait_for_kernels()
         if self.terms.spelling_enabled():
             self.terms.speller()
         self.answer(self.passages[0].sentences[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -105,10 +106,12 @@ def load_corpus_cached(
         return load_corpus(folder, listing), CacheStatus.SMALL
     root = folder / CACHE_DIRNAME / PASSAGES_DIRNAME
     full_version = f"{version}|store={STORE_VERSION}"
+    base = str(folder)  # the strings first: building 20,000 Paths took ~0.1 s at 10k files
     locations = {
         file.relative: file.location
         for file in listing
-        if Path(file.location) != folder / file.relative
+        if file.location != os.path.join(base, file.relative)
+        and Path(file.location) != folder / file.relative
     }
     try:
         previous = latest_generation(root)

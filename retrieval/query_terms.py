@@ -14,7 +14,7 @@ from retrieval.bm25 import Scorer
 from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.settings import EngineSettings
-from retrieval.spelling import SpellingCorrector, english_forms
+from retrieval.spelling import SpellingCorrector, english_forms, left_alone
 from retrieval.tokenize import tokenize
 
 
@@ -95,7 +95,10 @@ class QueryTerms:
         return s.spelling_correction and len(self.passages) <= s.spelling_max_passages
 
     def correct(self, word: str) -> str | None:
-        """A corpus word for a misspelt one; the index of words is built on first use."""
+        """A corpus word for a misspelt one; the index of words is built on first use,
+        not for a word it would leave alone anyway (a common English word the corpus lacks)."""
+        if not self.speller_built and left_alone(word):
+            return None
         return self.speller().correct(word)
 
     def speller(self) -> SpellingCorrector:

@@ -131,9 +131,7 @@ class SpellingCorrector:
             fixed = self.correct(possessive["word"])
             return fixed + possessive["suffix"] if fixed else None
         folded = word.casefold()
-        if len(folded) < MIN_CORRECTABLE_LENGTH or not folded.isalpha():
-            return None
-        if folded in self._frequencies or folded in self._known:
+        if _never_corrected(folded, self._known) or folded in self._frequencies:
             return None
         max_distance = 1 if len(folded) <= SHORT_WORD_LENGTH else MAX_EDIT_DISTANCE
         for index in (self._index, self._others):
@@ -144,6 +142,20 @@ class SpellingCorrector:
                 best = min(suggestions, key=lambda item: (item.distance, -item.count, item.term))
                 return str(best.term)
         return None
+
+
+def left_alone(word: str) -> bool:
+    """Whether ``correct`` leaves ``word`` alone whatever the corpus (the bundled English
+    list as known words): too short, not letters, or a common English word. Such a word
+    needs no spelling index, which costs seconds to build at 100k passages."""
+    possessive = _POSSESSIVE.fullmatch(word)
+    if possessive:
+        return left_alone(possessive["word"])
+    return _never_corrected(word.casefold(), english_words())
+
+
+def _never_corrected(folded: str, known: Collection[str]) -> bool:
+    return len(folded) < MIN_CORRECTABLE_LENGTH or not folded.isalpha() or folded in known
 
 
 def english_forms(has_term: Callable[[str], bool]) -> dict[str, int]:

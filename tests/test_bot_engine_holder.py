@@ -114,3 +114,43 @@ async def test_a_question_that_waited_gets_a_quick_answer_but_never_a_later_page
         assert engine.quick_calls[-2:] == [True, False]
     finally:
         holder.close()
+
+
+async def test_a_repeated_question_is_answered_once_and_never_worse_than_quick() -> None:
+    gate = threading.Event()
+    engine = StubEngine("e", gate=gate)
+    holder = EngineHolder(lambda: engine, workers=1, quick_after=0.1)
+    try:
+        await holder.load()
+        busy = asyncio.create_task(holder.answer(engine, "slow"))  # holds the only worker
+        await asyncio.sleep(0.02)
+        queued = [asyncio.create_task(holder.answer(engine, "burst")) for _ in range(3)]
+        await asyncio.sleep(0.2)  # every copy has now waited long enough for a quick answer
+        gate.set()
+        await asyncio.gather(busy, *queued)
+        assert engine.quick_calls == [False, True]  # the copies found the first one's answer
+        await holder.answer(engine, "burst")  # not waiting: the quick answer is not enough
+        await holder.answer(engine, "burst", asked_at=time.monotonic() - 5)  # the full one is
+        assert engine.quick_calls == [False, True, False]
+        await holder.answer(engine, "burst", top_k=5)  # another question for the engine
+        assert engine.quick_calls == [False, True, False, False]
+    finally:
+        holder.close()
+
+
+async def test_answers_kept_are_the_current_engines_only() -> None:
+    built = iter([StubEngine("old"), StubEngine("new")])
+    holder = EngineHolder(lambda: next(built))
+    try:
+        await holder.load()
+        old = holder.current
+        assert old is not None
+        assert (await holder.answer(old, "q")).message == "old"
+        await holder.load()
+        new = holder.current
+        assert new is not None
+        assert (await holder.answer(new, "q")).message == "new"
+        assert (await holder.answer(old, "q")).message == "old"  # in flight over a reload
+        assert len(old.quick_calls) == 2  # the old engine's answer was not kept after the swap
+    finally:
+        holder.close()

@@ -109,9 +109,10 @@ def fresh_loader(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The loader's state as at a start, with a load that waits for the returned event."""
     monkeypatch.setattr(compiled, "_kernels", None)
     monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
     go = threading.Event()
 
-    def slow_load() -> None:
+    def slow_load(compile_first: bool) -> None:
         assert go.wait(60)
         compiled.load_now()
 
@@ -152,10 +153,55 @@ def test_an_uncached_kernel_is_compiled_in_a_child_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     steps: list[str] = []
-    monkeypatch.setattr(kernel_cache, "cached", lambda: False)
+    monkeypatch.setattr(compiled, "_kernels", None)
+    monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
     monkeypatch.setattr(compiled, "compile_in_child", lambda: steps.append("child") or True)
     monkeypatch.setattr(compiled, "load_now", lambda: steps.append("load"))
-    compiled._load()
-    monkeypatch.setattr(kernel_cache, "cached", lambda: True)
-    compiled._load()
+    for cached in (False, True):
+        monkeypatch.setattr(kernel_cache, "cached", lambda cached=cached: cached)
+        thread = compiled.start_loading()
+        assert thread is not None
+        thread.join(60)
     assert steps == ["child", "load", "load"]
+
+
+@needs_numba
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_batch_waits_for_a_load_from_the_cache_but_never_for_a_compile(
+    fresh_loader: threading.Event, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    monkeypatch.setattr(kernel_cache, "cached", lambda: cached)
+    thread = compiled.start_loading()
+    assert thread is not None
+    threading.Timer(0.2, fresh_loader.set).start()  # the load ends while the batch waits
+    try:
+        ready = compiled.wait_if_cached()
+        assert ready is cached  # compiling: the batch starts at once, with the numpy kernel
+        assert compiled.loading() is not cached
+    finally:
+        fresh_loader.set()
+        thread.join(60)
+    assert compiled.ready() is kernels
+
+
+def test_a_process_that_declines_the_kernels_ranks_with_numpy_and_loads_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compiled, "_kernels", None)
+    monkeypatch.setattr(compiled, "_thread", None)
+    monkeypatch.setattr(compiled, "_declined", False)
+    loads: list[str] = []
+    monkeypatch.setattr(compiled, "load_now", lambda: loads.append("load"))
+    used: list[str] = []
+    real = index.top_k_numpy
+    monkeypatch.setattr(index, "top_k_numpy", lambda *a: used.append("numpy") or real(*a))
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(50)]
+    fast = FastBM25.build([list(rng.choice(words, size=12)) for _ in range(300)])
+    with compiled.declining():
+        assert compiled.start_loading() is None
+        fast.top(["w1", "w2"], 5)
+    assert used == ["numpy"]
+    assert loads == []
+    assert not compiled.declined()  # only within: a later engine in the process loads them

@@ -5,13 +5,17 @@ from __future__ import annotations
 import random
 import string
 import time
+from pathlib import Path
 
 import pytest
 
+from retrieval.engine import build_engine
+from retrieval.settings import EngineSettings
 from retrieval.spelling import (
     SpellingCorrector,
     english_forms,
     english_words,
+    left_alone,
     vocabulary_from_texts,
 )
 from tests.paths import SEEDS
@@ -136,3 +140,22 @@ def test_english_forms_are_the_common_words_whose_term_the_corpus_has() -> None:
     assert {"weapon", "weapons", "ship", "ships"} <= set(forms)
     assert "pizza" not in forms
     assert forms["weapon"] > 0
+
+
+def test_words_left_alone_need_no_spelling_index(tmp_path: Path) -> None:
+    """A question of English words the corpus lacks must not wait for the word index
+    (seconds at 100k passages); a misspelling still builds it and is corrected."""
+    (tmp_path / "a.txt").write_text(
+        "Ceasefire talks\n\nThe ceasefire proposal was discussed in Riyadh by the envoys.\n"
+    )
+    engine = build_engine(tmp_path, EngineSettings(semantic=False, cross_encoder=False))
+    engine.answer("Which rivers and valleys did the caravans cross?")
+    assert not engine.terms.speller_built
+    assert engine.parse("the ceasfire proposal").corrections == {"ceasfire": "ceasefire"}
+    assert engine.terms.speller_built
+
+
+@pytest.mark.parametrize("word", ["valleys", "Rivers's", "war", "x1y2", "caravans"])
+def test_left_alone_agrees_with_the_corrector(seeds: SpellingCorrector, word: str) -> None:
+    assert left_alone(word)
+    assert seeds.correct(word) is None

@@ -26,11 +26,14 @@ log = logging.getLogger("seedbot")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = load_engine(settings, quiet=True)
-    answer = _answerer(engine, args)
     if args.question == "-":
-        return _ask_batch(engine, answer, args, sys.stdin.buffer, sys.stdout)
-    _print_answer(answer(args.question), args, sys.stdout, engine)
+        engine = load_engine(settings, quiet=True)
+        return _ask_batch(engine, _answerer(engine, args), args, sys.stdin.buffer, sys.stdout)
+    from retrieval.fastbm25 import compiled
+
+    with compiled.declining():  # one question: the numpy kernel ranks it sooner than numba loads
+        engine = load_engine(settings, quiet=True)
+        _print_answer(_answerer(engine, args)(args.question), args, sys.stdout, engine)
     return 0
 
 
@@ -75,6 +78,7 @@ def _ask_batch(
     out: TextIO,
 ) -> int:
     """One answer per input line, in order; a bad line never stops the batch."""
+    engine.wait_for_kernels()  # many questions: the compiled kernel from the first one
     for number, question in enumerate(read_questions(stream), start=1):
         if not args.json:
             out.write(_question_header(question, number, ansi=out.isatty()))

@@ -11,7 +11,9 @@ slow the questions answered meanwhile, while a child runs on the other core. The
 process only loads the cache.
 
 ``seedbot index`` waits for such a load (``start_loading``, then ``wait``), so that a fresh
-install's first run with its index starts with the compiled kernel too; ``compile_ahead``
+install's first run with its index starts with the compiled kernel too; a batch and the
+bot's warm-up wait for a load from the cache (``wait_if_cached``, ~0.5-1 s) rather than
+rank their first dozens of questions ~10x slower, but never for a compile; ``compile_ahead``
 compiles into the cache at once (the child, installers). An index
 used without a loader started (built in a test, say) loads the kernels on its first
 query.
@@ -24,6 +26,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -34,12 +38,33 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _kernels: ModuleType | None = None
+_compiling = False  # whether the background load compiles first (nothing was cached)
+_declined = False  # too few questions for the kernels to pay (``declining``)
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where ``retrieval`` is importable
 
 
 def ready() -> ModuleType | None:
     """The kernels module once it is imported and warmed up, else None."""
     return _kernels
+
+
+@contextmanager
+def declining() -> Iterator[None]:
+    """Within: this process answers one question, so it ranks it with the numpy kernel
+    (~0.1 s at a million passages) rather than load the compiled kernels (~0.5-1 s of
+    start-up, most of it holding the GIL, which slows the index's loading beside it).
+    ``start_loading`` loads nothing meanwhile. Enter before the engine is built."""
+    global _declined
+    _declined = True
+    try:
+        yield
+    finally:
+        _declined = False
+
+
+def declined() -> bool:
+    """Whether the process is ``declining`` the compiled kernels."""
+    return _declined
 
 
 def loading() -> bool:
@@ -87,21 +112,27 @@ def compile_in_child() -> bool:
     return done.returncode == 0
 
 
-def _load() -> None:
+def _load(compile_first: bool) -> None:
     """Compile in a child when nothing is cached, then load here (from the cache)."""
-    if not kernel_cache.cached():
+    if compile_first:
         compile_in_child()  # on failure, load_now compiles here instead
     load_now()
 
 
 def start_loading() -> threading.Thread | None:
-    """Load the kernels in a daemon thread, once; None when they are loaded already."""
-    global _thread
+    """Load the kernels in a daemon thread, once; None when they are loaded already (or
+    declined)."""
+    global _thread, _compiling
     with _lock:
-        if _kernels is not None:
+        if _kernels is not None or _declined:
             return None
         if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=_load, name="load FastBM25 kernels", daemon=True)
+            # Decided here, not in the thread: a compile writes the cache function by
+            # function, so "cached" turns true long before the compile is over.
+            _compiling = not kernel_cache.cached()
+            _thread = threading.Thread(
+                target=_load, args=(_compiling,), name="load FastBM25 kernels", daemon=True
+            )
             _thread.start()
         return _thread
 
@@ -111,6 +142,15 @@ def wait() -> None:
     thread = _thread
     if thread is not None:
         thread.join()
+
+
+def wait_if_cached() -> bool:
+    """Wait for a background load when it only reads numba's cache; whether the kernels
+    are ready. A compile (nothing cached yet: seconds) is not waited for: queries use
+    the numpy kernel meanwhile and switch when it is done."""
+    if _kernels is None and loading() and not _compiling:
+        wait()
+    return _kernels is not None
 
 
 if __name__ == "__main__":  # what ``compile_in_child`` runs; exit 1 when nothing is cached

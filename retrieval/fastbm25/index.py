@@ -262,7 +262,7 @@ class FastBM25:
         if (
             kernels is None
             and strategy != "numpy"
-            and (strategy != "auto" or not compiled.loading())
+            and (strategy != "auto" or not (compiled.loading() or compiled.declined()))
         ):
             kernels = compiled.load_now()  # nobody is loading them: load them now
         if strategy == "auto":  # numpy while the compiled kernels load: the same ranking
