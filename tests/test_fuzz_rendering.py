@@ -251,3 +251,25 @@ def test_huge_answers_fit_cannot_ping_and_quote_verbatim(answer: Answer) -> None
     if answer.answered:
         assert_quotes_verbatim(answer, embed)
     assert len(rendering.question_title(answer.question)) <= limits.EMBED_TITLE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/rendering.render_quote shrinks by the overflow as if escaping kept the "
+    "length: when it doubles it, the first cut reaches 0 and the quote shows empty "
+    "(found by bench/render_timing.py); shrinking in proportion would keep a quote",
+)
+@pytest.mark.parametrize("char", ["\\", "*", "_", "~", "|", "`", "[", "]"])
+def test_a_passage_of_markup_characters_still_shows_a_quote(char: str) -> None:
+    # Escaping doubles such a passage: 2,000 characters render as 4,000 for a budget of
+    # about 1,300 (three quotes), and the quote must still show some of them.
+    text = char * 2_000
+    passage = Passage(id="a#p1.1", source=Source(file="a.txt"), paragraph=1, sentences=(text,))
+    results = tuple(
+        Result(rank, 1.0, passage, Excerpt(text, (), False, False)) for rank in (1, 2, 3)
+    )
+    embed = rendering.answer_embed(Answer("q", True, results), "q")
+    quotes = [block.split("\n")[0] for block in (embed.description or "").split("\n\n")]
+    assert len(quotes) == 3
+    for quote in quotes:
+        assert char in unescape(quote.removeprefix("> ")), quote
