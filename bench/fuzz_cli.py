@@ -9,7 +9,8 @@ characters) go one per line into one ``seedbot ask --json -`` process over a tem
 of seeds/. Each answer line is read back before the next question is written, so every
 question is timed. Prints: questions sent, answers, crashes (a traceback, an error line, a
 missing answer, the process dying), output lines that are not valid UTF-8 or not one JSON
-object, raw U+2028/U+2029 (which break line-splitting readers), and the slowest inputs.
+object, raw U+2028/U+2029 (which break line-splitting readers), answers over 1 s, the
+slowest question of 10,000 characters (issue 16: none over 1 s) and the slowest inputs.
 Stops after ``--questions`` or ``--seconds``, whichever comes first. ``--fast`` turns the
 two models off, to reach more questions in the time.
 """
@@ -34,6 +35,8 @@ from tests.fuzz_inputs import seeded_question
 from tests.paths import SEEDS
 
 ANSWER_TIMEOUT = 30.0  # seconds for one answer before the run counts the CLI as hung
+LONG_CHARS = 10_000  # the fuzzers' largest question (issue 16: none may take over 1 s)
+SLOW_SECONDS = 1.0
 
 
 def question_line(rng: random.Random) -> str:
@@ -57,6 +60,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     counts: Counter[str] = Counter()
     slowest: list[tuple[float, str]] = []
+    long_inputs: list[float] = []  # seconds to answer each question of LONG_CHARS or more
     with tempfile.TemporaryDirectory(prefix="seedbot-fuzz-") as scratch:
         corpus = Path(scratch) / "seeds"
         shutil.copytree(SEEDS, corpus)
@@ -101,6 +105,9 @@ def main() -> int:
                 counts["crashes"] += 1  # the process died
                 break
             slowest = sorted([*slowest, (seconds, question)], reverse=True)[:3]
+            counts["answers over 1 s"] += seconds > SLOW_SECONDS
+            if len(question) >= LONG_CHARS:
+                long_inputs.append(seconds)
             check(line, counts)
         process.stdin.close()
         process.wait(timeout=60)
@@ -112,7 +119,7 @@ def main() -> int:
         if process.returncode:
             print(f"  exit code {process.returncode}")
         elapsed = time.perf_counter() - started
-    report(counts, slowest, elapsed)
+    report(counts, slowest, long_inputs, elapsed)
     for line in stderr.splitlines():
         if "Error" in line or "Failed" in line or "Traceback" in line:
             print(f"  stderr: {line[:200]}")
@@ -143,7 +150,9 @@ def check(line: bytes, counts: Counter[str]) -> None:
         counts["answered"] += 1
 
 
-def report(counts: Counter[str], slowest: list[tuple[float, str]], elapsed: float) -> None:
+def report(
+    counts: Counter[str], slowest: list[tuple[float, str]], long_inputs: list[float], elapsed: float
+) -> None:
     print(f"fuzz_cli: {counts['sent']} questions in {elapsed:.0f} s")
     for key in (
         "answers",
@@ -154,10 +163,23 @@ def report(counts: Counter[str], slowest: list[tuple[float, str]], elapsed: floa
         "lines that are not JSON",
         "lines that are not an answer",
         "raw U+2028/U+2029 lines",
+        "answers over 1 s",
     ):
         print(f"  {key}: {counts[key]}")
+    print(long_summary(long_inputs))
     for seconds, question in slowest:
         print(f"  slow: {seconds * 1000:.0f} ms for {len(question)} chars: {question[:60]!r}")
+
+
+def long_summary(seconds: list[float]) -> str:
+    """The line for the questions of ``LONG_CHARS`` characters or more: how many, the slowest."""
+    if not seconds:
+        return f"  questions of {LONG_CHARS:,}+ characters: none"
+    over = sum(s > SLOW_SECONDS for s in seconds)
+    return (
+        f"  questions of {LONG_CHARS:,}+ characters: {len(seconds)}, slowest "
+        f"{max(seconds) * 1000:.0f} ms, over {SLOW_SECONDS:.0f} s: {over}"
+    )
 
 
 if __name__ == "__main__":

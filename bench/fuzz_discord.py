@@ -10,8 +10,9 @@ some answers' buttons are pressed. Every body the bot sends is checked: Discord'
 (content 2000, title 256, description 4096, field 1024, total 6000, 25 fields, 5 rows of 5
 buttons, custom_id 100), ``allowed_mentions`` refusing every ping, and no raw mention in
 its text. Prints: questions, answers, crashes (apologies, errors logged, no answer), over-
-limit messages, possible pings, acknowledgements later than 3 s, the slowest question, and
-the event loop's longest stall. Stops after ``--questions`` or ``--seconds``. The two
+limit messages, possible pings, acknowledgements later than 3 s, the slowest question, the
+slowest of 10,000 characters (asked to answered, four in flight) and the event loop's
+longest stall. Stops after ``--questions`` or ``--seconds``. The two
 models are off unless ``--models``: what is checked here is what the bot sends, and BM25
 alone reaches five times the questions in the time.
 """
@@ -34,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot import limits, messages  # noqa: E402
+from bench.fuzz_cli import LONG_CHARS, long_summary  # noqa: E402
+from bot import limits, texts  # noqa: E402
 from tests.fake_discord import FaultyDiscord, bot_settings, running_bot  # noqa: E402
 from tests.fuzz_inputs import MENTION, seeded_question  # noqa: E402
 
@@ -112,7 +114,11 @@ async def loop_stalls(longest: list[float], stop: asyncio.Event) -> None:
 
 
 async def one_question(
-    fake: FaultyDiscord, rng: random.Random, counts: Counter[str], slowest: list[Any]
+    fake: FaultyDiscord,
+    rng: random.Random,
+    counts: Counter[str],
+    slowest: list[Any],
+    long_inputs: list[float],
 ) -> None:
     question = seeded_question(rng)
     kind = rng.choice(["ask", "ask", "private", "mention", "qa"])
@@ -131,7 +137,7 @@ async def one_question(
         if trace.ack_seconds is not None and trace.ack_seconds > limits.INTERACTION_ACK_SECONDS:
             counts["late acknowledgements"] += 1
         final = trace.final or {}
-        if (final.get("content") or "") == messages.ERROR:
+        if (final.get("content") or "") == texts.ERROR:
             counts["apologies"] += 1
         counts["answers"] += 1
         message = fake.messages[max(fake.messages)]
@@ -158,12 +164,15 @@ async def one_question(
                 return  # waited for on purpose: not a slow answer
     seconds = time.perf_counter() - started
     slowest[:] = sorted([*slowest, (seconds, kind, question)], reverse=True)[:3]
+    if len(question) >= LONG_CHARS:
+        long_inputs.append(seconds)
 
 
 async def run(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     counts: Counter[str] = Counter()
     slowest: list[Any] = []
+    long_inputs: list[float] = []
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     logging.getLogger().setLevel(logging.WARNING)
@@ -182,7 +191,10 @@ async def run(args: argparse.Namespace) -> None:
                     and time.perf_counter() - started < args.seconds
                 ):
                     await asyncio.gather(
-                        *(one_question(fake, rng, counts, slowest) for _ in range(AT_ONCE))
+                        *(
+                            one_question(fake, rng, counts, slowest, long_inputs)
+                            for _ in range(AT_ONCE)
+                        )
                     )
                 elapsed = time.perf_counter() - started
                 stop.set()
@@ -210,6 +222,7 @@ async def run(args: argparse.Namespace) -> None:
     )
     print(f"  acknowledgements later than 3 s: {counts['late acknowledgements']}")
     print(f"  longest event-loop stall: {stall[0] * 1000:.0f} ms")
+    print(long_summary(long_inputs))
     for seconds, kind, question in slowest:
         print(f"  slow: {seconds * 1000:.0f} ms ({kind}, {len(question)} chars): {question[:50]!r}")
     for example in examples[:5]:

@@ -50,9 +50,10 @@ _NUMBER = re.compile(
 
 
 _WHO_IS = re.compile(r"^(?:who\s+(?:is|was|are|were)|who[’']?s)\s+(?P<subject>.+)$")
-# A title or role standing just before a name: "press secretary Sean Parnell".
+# A title or role standing just before a name: "press secretary Sean Parnell". ``(?=\w\w)``:
+# every role has two letters or more, so one-letter words skip the 77 alternatives.
 _ROLE = re.compile(
-    r"\b(envoy|secretary|president|minister|chancellor|spokes(?:man|woman|person)|"
+    r"\b(?=\w\w)(envoy|secretary|president|minister|chancellor|spokes(?:man|woman|person)|"
     r"advis[eo]r|aide|head|chief|director|ambassador|general|commander|leader|founder|"
     r"chair(?:man|woman)?|senator|governor|mayor|official|correspondent|professor|author|"
     r"journalist|analyst|editor|ceo|king|queen|prince|pope|judge|lawyer|economist|"

@@ -16,7 +16,10 @@ from retrieval.stopwords import CHAT_SPELLINGS, NLTK_ENGLISH
 from retrieval.text import fold
 
 # A word: letters or digits, possibly joined by apostrophes (don't, Trump’s, O’Brien).
-WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+# The modifier letter apostrophe ʼ (U+02BC) is a letter (category Lm), so
+# ``[^\W_]`` already takes it: as a joiner too it let a run of them split 2^n ways, and a
+# failing match of 40 of them took seconds (tests/test_regex_safety.py).
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STEMMER = Stemmer.Stemmer(
     "english", 0
 )  # no cache: term_of has its own, and PyStemmer's thrashes above 10k words
