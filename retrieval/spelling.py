@@ -168,9 +168,9 @@ def left_alone(word: str) -> bool:
     """Whether ``correct`` leaves ``word`` alone whatever the corpus (the bundled English
     list as known words): too short, not letters, or a common English word. Such a word
     needs no spelling index, which costs seconds to build at 100k passages."""
-    possessive = _POSSESSIVE.fullmatch(word)
-    if possessive:
-        return left_alone(possessive["word"])
+    stem, endings = possessive_parts(word)
+    if endings:
+        return left_alone(stem)
     return _never_corrected(word.casefold(), english_words())
 
 
