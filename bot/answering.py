@@ -207,9 +207,12 @@ class AnsweringService:
             found = self._cooldowns[per] = UserCooldown(self.cooldown.rate, per)
         return found
 
-    def admit(self, question: Question) -> Admitted | Outcome:
+    async def admit(self, question: Question) -> Admitted | Outcome:
         """The cheap checks, on the loop and before anything is acknowledged: the cooldown
-        and cleaning; then how the question is read. An ``Outcome`` means "say this now"."""
+        and cleaning; then how the question is read. An ``Outcome`` means "say this now".
+
+        The chatter recogniser runs the sentence model (up to ~70 ms), so it runs in a
+        thread: on the loop it would hold up every other user's acknowledgement."""
         guild = self.guild_settings(question.guild_id)
         wait = self._cooldown_for(guild).retry_after(question.asker_id)
         if wait:
@@ -220,7 +223,7 @@ class AnsweringService:
         top_k = question.top_k or (previous.top_k if previous else default_top_k)
         if not text:
             return Outcome(OutcomeKind.EMPTY)
-        said = chatter(text) if question.entry is not Entry.FIND else None
+        said = await asyncio.to_thread(chatter, text) if question.entry is not Entry.FIND else None
         if said is not None:  # never searched, so it needs no articles and no slot
             if not question.entry.addressed:
                 return Outcome(OutcomeKind.SILENT, question=text, chatter=said)
@@ -290,7 +293,7 @@ class AnsweringService:
 
     async def ask(self, question: Question) -> Outcome:
         """``admit`` then ``answer``, for entry points with nothing to do in between."""
-        admitted = self.admit(question)
+        admitted = await self.admit(question)
         return admitted if isinstance(admitted, Outcome) else await self.answer(admitted)
 
     def page(self, record: AnswerRecord, user_id: int, offset: int) -> Admitted | Outcome:

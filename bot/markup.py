@@ -18,8 +18,9 @@ import re
 
 ZERO_WIDTH_SPACE = "\u200b"
 
-# Inline markup: emphasis, strike, spoiler, code, masked links, and the escape itself.
-_INLINE = re.compile(r"[\\*_~|`\[\]]")
+# Inline markup: emphasis, strike, spoiler, code, masked links, and the escape itself,
+# each with a backslash before it (a table: a regex template costs a call per match).
+_INLINE = str.maketrans({char: "\\" + char for char in "\\*_~|`[]"})
 # <@1>, <@!1>, <@&2>, <#3>, <:emoji:4>, <a:emoji:5>, <t:6>, </cmd:7>, <id:customize>
 _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:)")
 _ANGLE_TOKEN_BUT_CHANNELS = re.compile(r"<(?=[@:/]|a:|t:|id:|#(?!\d+>))")
@@ -50,7 +51,7 @@ def escape_markup(text: str, *, keep_lines: bool = False) -> str:
     """``text`` shown literally by Discord: no markdown, link, mention, emoji or heading;
     on one line unless ``keep_lines`` (a title, a citation or a quote must stay one line)."""
     text = (_ODD_BREAKS if keep_lines else _ALL_BREAKS).sub(" ", text)
-    text = _INLINE.sub(r"\\\g<0>", text)
+    text = text.translate(_INLINE)
     text = neutralise_mentions(text)
     text = _SCHEME.sub(r"\\://", text)
     text = _BLOCK.sub(r"\1\\\2", text)

@@ -101,16 +101,16 @@ def citation(passage: Passage, budget: int = 500) -> str:
     details = []
     for by in (source.author, source.outlet):
         if by:
-            details.append(truncate(escape_text(by), 100))
+            details.append(escape_clipped(by, 100))
     if source.date:
-        details.append(truncate(escape_text(source.date), 40))
+        details.append(escape_clipped(source.date, 40))
     where = f"paragraph {passage.paragraph}"
     if passage.section:
-        where = f"{truncate(escape_text(passage.section), 60)}, {where}"
+        where = f"{escape_clipped(passage.section, 60)}, {where}"
     details.append(where)
     tail = ", " + ", ".join(details)
     room = max(12, budget - len("— ") - len(tail) - 2)
-    title = truncate(escape_text(source.label), min(room, 200))
+    title = escape_clipped(source.label, min(room, 200))
     url = source.url or ""
     linked = f"[{title}]({url})"
     usable_url = url.startswith(("https://", "http://")) and not any(c in url for c in ")( <>")
@@ -234,12 +234,13 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
     lines = []
     per_line = limits.EMBED_DESCRIPTION // SOURCES_PER_PAGE - 2
     for number, source in enumerate(sources[start : start + SOURCES_PER_PAGE], start=start + 1):
-        details = [escape_text(value) for value in source.credit]
-        line = f"**{number}.** {escape_text(source.label)}"
+        # Each part escaped only as far as the line can show (a 5 MB lead costs nothing).
+        details = [escape_clipped(value, per_line) for value in source.credit]
+        line = f"**{number}.** {escape_clipped(source.label, per_line)}"
         if details:
             line += " — " + ", ".join(details)
         if source.about:
-            line += f": {escape_text(source.about)}"
+            line += f": {escape_clipped(source.about, per_line)}"
         lines.append(truncate(line, per_line))
     embed = discord.Embed(
         title=texts.SOURCES_TITLE.format(count=len(sources)),
@@ -253,12 +254,12 @@ def sources_embed(sources: Sequence[Source], page: int) -> discord.Embed:
 def source_embed(source: Source, passages: int | None = None) -> discord.Embed:
     """One article's metadata and size, for ``/source``."""
     embed = discord.Embed(
-        title=truncate(escape_text(source.label), limits.EMBED_TITLE), colour=ANSWER_COLOUR
+        title=escape_clipped(source.label, limits.EMBED_TITLE), colour=ANSWER_COLOUR
     )
     if source.url and source.url.startswith(("https://", "http://")):
         embed.url = source.url[:2000]
     if source.lead:
-        embed.description = truncate(escape_text(f"“{source.lead}”"), limits.EMBED_DESCRIPTION)
+        embed.description = escape_clipped(f"“{source.lead}”", limits.EMBED_DESCRIPTION)
     fields: list[tuple[str, str | None]] = [
         ("Author", source.author),
         ("Outlet", source.outlet),
@@ -272,8 +273,8 @@ def source_embed(source: Source, passages: int | None = None) -> discord.Embed:
     for name, value in fields:
         if value and len(embed.fields) < limits.EMBED_FIELDS:
             embed.add_field(
-                name=truncate(escape_text(name), limits.EMBED_FIELD_NAME),
-                value=truncate(escape_text(value), limits.EMBED_FIELD_VALUE),
+                name=escape_clipped(name, limits.EMBED_FIELD_NAME),
+                value=escape_clipped(value, limits.EMBED_FIELD_VALUE),
                 inline=len(value) < 40,
             )
     return fit_embed(embed)

@@ -23,7 +23,7 @@ from retrieval.text import clean_line
 # short ("- Founded in 1998"). Never in article text (control characters are stripped).
 ITEM: Final = "\x1f"
 HEADING: Final = "# "
-_HTML_TAG = re.compile(r"<[^>\n]+>")
+_HTML_TAG = re.compile(r"<[^<>\n]+>")  # no "<" inside: each scan stops at the next one
 _HTML_HEADING = re.compile(r"^\s*<h[1-6](?:\s[^>\n]*)?>(?P<text>.*?)</h[1-6]\s*>\s*$", re.I | re.S)
 
 

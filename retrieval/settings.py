@@ -61,8 +61,8 @@ class EngineSettings:
     cross_encoder: bool = True
     cross_encoder_shortlist: int = 10
     # The order after reading is the relevance plus this many times the first stage's score
-    # over the shortlist's best (0-1): a tie-breaker worth up to 2 logits (docs/quality.md).
-    cross_encoder_first_stage_weight: float = 2.0
+    # over the shortlist's best (0-1): a tie-breaker worth up to 1 logit (docs/quality.md).
+    cross_encoder_first_stage_weight: float = 1.0
     # Added to the logit of a quote of the kind asked for (answer_test in retrieval.rerank).
     cross_encoder_answer_type_bonus: float = 4.0
     # A question the no-answer rule doubts only for the share of its terms covered is

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import components, markup, triggers
-from retrieval import chat_noise, metadata, rerank, spelling, tokenize
+from retrieval import chat_noise, markdown, metadata, rerank, spelling, tokenize
 from tests.paths import SEEDS
 
 try:  # Python 3.11+
@@ -321,3 +321,12 @@ def test_chat_filler_and_roles_of_the_seed_articles_are_found_as_before() -> Non
         assert [m.span() for m in rerank._ROLE.finditer(line)] == [
             m.span() for m in OLD_ROLE.finditer(line)
         ]
+
+
+def test_html_tags_are_stripped_as_before_and_a_run_of_unclosed_ones_quickly() -> None:
+    old = re.compile(r"<[^>\n]+>")
+    for text in ("a <b>bold</b> c", "x < y > z", "<h1 class='t'>Title</h1>", "1 < 2 and 3 > 2"):
+        assert markdown._HTML_TAG.sub("", text) == old.sub("", text)
+    crafted = "<" * 200_000  # the old pattern scanned to the line's end from each "<"
+    assert finishes_within(2.0, lambda: markdown._HTML_TAG.sub("", crafted))
+    assert not finishes_within(2.0, lambda: old.sub("", crafted))

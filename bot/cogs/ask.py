@@ -92,7 +92,7 @@ class Ask(commands.Cog):
         if private is None:  # the server's choice (/settings private), else the environment's
             guild = answering.guild_settings(interaction.guild_id)
             private = self.bot.settings.answers_private if guild is None else guild.answers_private
-        admitted = answering.admit(
+        admitted = await answering.admit(
             Question(
                 question,
                 interaction.user.id,
@@ -180,7 +180,7 @@ class Ask(commands.Cog):
     ) -> None:
         """Reply to a channel message (see ``bot.answering`` for what is answered how)."""
         answering = self.bot.answering
-        admitted = answering.admit(
+        admitted = await answering.admit(
             Question(
                 text,
                 message.author.id,

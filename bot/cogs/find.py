@@ -52,7 +52,7 @@ class Find(commands.Cog):
             await reply_privately(interaction, texts.FIND_NOTHING_TO_SEARCH)
             return
         answering = self.bot.answering
-        admitted = answering.admit(
+        admitted = await answering.admit(
             Question(
                 text,
                 interaction.user.id,
