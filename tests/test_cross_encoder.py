@@ -259,8 +259,12 @@ def test_near_ties_in_the_models_reading_go_to_the_first_stages_better_passage(
 
         return scores
 
-    # Read alike (half a logit apart): the first stage's clear winner goes first.
-    monkeypatch.setattr(model, "scores", reads({weaker.index: 1.5, stronger.index: 1.0}))
+    # Read alike (apart by half of what the first stage's lead is worth): its winner first.
+    lead = engine.settings.cross_encoder_first_stage_weight * (
+        (stronger.score - weaker.score) / stronger.score
+    )
+    assert lead > 0.2
+    monkeypatch.setattr(model, "scores", reads({weaker.index: 1.0 + lead / 2, stronger.index: 1.0}))
     read = engine.reader.read_shortlist(parsed, found, None, None)
     assert read[0].index == stronger.index
     # Read as far apart as an answer and a non-answer: the model's order stands.
