@@ -76,7 +76,7 @@ def _render_span(text: str, highlights: Sequence[tuple[int, int]], end: int) -> 
 def render_quote(excerpt: Excerpt, budget: int) -> str:
     """The excerpt, escaped, query terms in bold, ellipses where cut, in ``budget`` characters."""
     text = " ".join(excerpt.text.split()) if "\n" in excerpt.text else excerpt.text
-    end = len(text)
+    end = min(len(text), budget)  # escaping only lengthens: no more can ever show
     while True:
         cut_after = excerpt.cut_after or end < len(text)
         body = _render_span(text, excerpt.highlights, end)
