@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bench.regex_audit import timed
 from bot import rendering
 from bot.components import answer_view
 from bot.json_lines import json_line
@@ -162,15 +163,6 @@ STEPS: dict[str, Callable[[Case], object]] = {
 }
 
 
-def shortest(action: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=300, help="seeded fuzz questions")
@@ -186,7 +178,7 @@ def main() -> None:
         for shape in SHAPES:
             case = case_of(name, text, shape)
             for step, render in STEPS.items():
-                seconds = shortest(lambda: render(case), args.repeats)  # noqa: B023
+                seconds = timed(lambda: render(case), args.repeats)  # noqa: B023
                 if seconds > worst[step, shape][0]:
                     worst[step, shape] = (seconds, name)
     print(f"{'step':34} {'corpus':>9}  {'slowest input':28} {'fuzz':>9}  slowest input")
