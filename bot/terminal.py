@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,12 +19,23 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def visible_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: colour codes, combining marks and format
     characters take none, East Asian wide characters (and most emoji) two."""
-    width = 0
-    for char in _ANSI.sub("", text):
-        if unicodedata.combining(char) or unicodedata.category(char) in {"Cf", "Mn", "Me"}:
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
-    return width
+    plain = _ANSI.sub("", text) if "\x1b" in text else text
+    if plain.isascii():  # the common case, without a lookup per character
+        return len(plain)
+    return _unicode_width(plain)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _unicode_width(text: str) -> int:
+    """Cached per word: a long quote repeats its words, and each costs a lookup per character."""
+    return sum(map(_char_width, text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in {"Cf", "Mn", "Me"}:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
 
 
 def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
