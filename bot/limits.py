@@ -28,3 +28,7 @@ CHOICE_VALUE: Final = 100
 AUTOCOMPLETE_CHOICES: Final = 25
 
 INTERACTION_ACK_SECONDS: Final = 3.0  # Discord drops an interaction not acknowledged in time
+# How long /ask waits for its checks (the chatter recogniser) before it acknowledges with
+# "thinking…": a reply to chatter goes out at once when they are quick, and a burst that
+# queues them behind each other is still acknowledged well inside Discord's 3 s.
+ACK_CHECKS_SECONDS: Final = 0.25

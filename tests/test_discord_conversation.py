@@ -13,6 +13,7 @@ import pytest
 from bot.engine_holder import AnswerEngine, default_engine_factory
 from tests.fake_discord import (
     CALLBACK_DEFERRED,
+    CALLBACK_MESSAGE,
     CALLBACK_DEFERRED_UPDATE,
     FakeDiscord,
     answered,
@@ -382,3 +383,40 @@ async def test_without_thread_permission_the_answer_is_a_reply_in_place(
     assert "Witkoff" in reply.body["embeds"][0]["description"]
     assert reply.path == f"/channels/{fake.thread_channel_id}/messages"
     assert fake.threads == {}
+
+
+async def test_slow_checks_acknowledge_ask_before_they_finish(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst queues the chatter checks behind each other: /ask is acknowledged with
+    "thinking…" once they take longer than ``ACK_CHECKS_SECONDS``, and the reply follows."""
+    from bot import answering
+    from bot.limits import ACK_CHECKS_SECONDS
+
+    real_chatter = answering.chatter
+
+    def slow_chatter(text: str) -> Any:
+        threading.Event().wait(ACK_CHECKS_SECONDS + 0.5)
+        return real_chatter(text)
+
+    async with running_bot(bot_settings(fake, tmp_path)):
+        quick = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "thanks a lot"})
+        )
+        quick_reply = await answered(quick)
+        monkeypatch.setattr(answering, "chatter", slow_chatter)
+        thanks = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "thanks a lot"})
+        )
+        question = await fake.send_interaction(
+            fake.command_interaction("ask", {"question": "Who is Steve Witkoff?"})
+        )
+        thanks_reply = await answered(thanks)
+        answer = await answered(question)
+    assert quick.callback is not None and quick.callback["type"] == CALLBACK_MESSAGE
+    assert quick_reply["embeds"][0]["description"].startswith("You're welcome")
+    for trace in (thanks, question):
+        assert trace.callback == {"type": CALLBACK_DEFERRED}
+        assert trace.ack_seconds is not None and trace.ack_seconds < ACK_CHECKS_SECONDS + 0.4
+    assert thanks_reply["embeds"][0]["description"].startswith("You're welcome")
+    assert "Witkoff" in answer["embeds"][0]["description"]

@@ -6,6 +6,7 @@ service (``bot.answering``), and its ``Outcome`` becomes a message.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Collection
@@ -22,6 +23,7 @@ from bot.channel_rules import ChannelRules, channel_rules
 from bot.components import answer_id_of, present
 from bot.config import MAX_QUOTES, MIN_QUOTES
 from bot.forum import is_forum_post, post_question
+from bot.limits import ACK_CHECKS_SECONDS
 from bot.rendering import plain_text
 from bot.replies import reply_privately
 from bot.services import BotServices
@@ -92,27 +94,36 @@ class Ask(commands.Cog):
         if private is None:  # the server's choice (/settings private), else the environment's
             guild = answering.guild_settings(interaction.guild_id)
             private = self.bot.settings.answers_private if guild is None else guild.answers_private
-        admitted = await answering.admit(
-            Question(
-                question,
-                interaction.user.id,
-                Entry.COMMAND,
-                top_k=results,
-                private=private,
-                guild_id=interaction.guild_id,
-                channel_id=interaction.channel_id,
-                article=article,
+        admission = asyncio.ensure_future(
+            answering.admit(
+                Question(
+                    question,
+                    interaction.user.id,
+                    Entry.COMMAND,
+                    top_k=results,
+                    private=private,
+                    guild_id=interaction.guild_id,
+                    channel_id=interaction.channel_id,
+                    article=article,
+                )
             )
         )
-        if isinstance(admitted, Outcome):  # said at once: a refusal, or a reply to chatter
+        try:  # a reply to chatter at once when the checks are quick; "thinking…" otherwise
+            admitted = await asyncio.wait_for(asyncio.shield(admission), ACK_CHECKS_SECONDS)
+        except TimeoutError:
+            await interaction.response.defer(thinking=True, ephemeral=private)
+            admitted = await admission
+        if isinstance(admitted, Outcome):  # a refusal, or a reply to chatter
             reply = present(admitted)
-            if reply is not None and reply.embed is not None:
-                await interaction.response.send_message(**reply.send_options(), ephemeral=private)
-            else:
+            if reply is None or reply.embed is None:
                 await reply_privately(interaction, (reply and reply.content) or texts.ERROR)
+            elif interaction.response.is_done():
+                await interaction.followup.send(**reply.send_options(), ephemeral=private)
+            else:
+                await interaction.response.send_message(**reply.send_options(), ephemeral=private)
             return
-        # Acknowledged at once, even while the articles load: the answer follows.
-        await interaction.response.defer(thinking=True, ephemeral=private)
+        if not interaction.response.is_done():  # acknowledged, even while the articles load
+            await interaction.response.defer(thinking=True, ephemeral=private)
         outcome = await answering.answer(admitted)
         reply = present(outcome)
         if reply is None:  # never for /ask, which is always addressed to the bot
