@@ -8,19 +8,27 @@ fake runs on the same event loop, so the figures include its own work (conservat
     .venv/bin/python -m bench.discord_latency                 # 100 questions, one at a time
     .venv/bin/python -m bench.discord_latency --burst 500     # 500 sent at once (load)
     .venv/bin/python -m bench.discord_latency --questions eval/seed_questions.jsonl --count 106
+    .venv/bin/python -m bench.discord_latency --burst 500 --bot-process
+
+By default the bot runs on the fake's own event loop, so every figure also holds the fake's
+work (conservative). ``--bot-process`` runs the bot as a user does, ``python -m bot run`` in
+a process of its own, with the fake in this one: Discord is another machine, and what is
+timed is then the bot's own work (both processes share the machine's two cores).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +42,9 @@ from tests.fake_discord import (  # noqa: E402
     bot_settings,
     running_bot,
 )
+from tests.paths import SEEDS  # noqa: E402
+
+READY_SECONDS = 180.0  # a bot process imports, connects and loads the articles first
 
 QUESTIONS = (
     "Who proposed a 30-day ceasefire?",
@@ -64,19 +75,61 @@ def summarise(label: str, values: list[float]) -> str:
     )
 
 
+@contextlib.asynccontextmanager
+async def bot_process(fake: FakeDiscord, state: Path) -> AsyncIterator[None]:
+    """``python -m bot run`` pointed at ``fake`` through the environment, as a user runs it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": "fake-token",
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "SEEDBOT_GUILD_IDS": str(fake.guild_id),
+        "SEEDBOT_CORPUS_DIR": str(SEEDS),
+        "SEEDBOT_FEEDBACK_DB": str(state / "feedback.sqlite3"),
+        "SEEDBOT_COMMAND_SYNC_FILE": str(state / "commands.sha256"),
+        "SEEDBOT_COOLDOWN_RATE": "10000",
+        "SEEDBOT_LOG_LEVEL": "WARNING",
+    }
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=state, stdin=asyncio.subprocess.DEVNULL
+    )
+    try:
+        await asyncio.wait_for(fake.connected.wait(), READY_SECONDS)
+        yield
+    finally:
+        if child.returncode is None:
+            child.terminate()
+            try:
+                await asyncio.wait_for(child.wait(), 10)
+            except TimeoutError:
+                child.kill()
+                await child.wait()
+
+
 async def measure(
-    count: int, burst: bool, wait: float, questions: Sequence[str] = QUESTIONS
+    count: int,
+    burst: bool,
+    wait: float,
+    questions: Sequence[str] = QUESTIONS,
+    *,
+    separate_process: bool = False,
 ) -> tuple[list[InteractionTrace], dict[str, float]]:
     fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
     try:
         with tempfile.TemporaryDirectory() as state:
-            settings = bot_settings(fake, Path(state), cooldown_rate=10_000)
-            async with running_bot(settings):
-                # Warm up: first-use costs (imports, SQLite pages) are not what we measure.
+            if separate_process:
+                running = bot_process(fake, Path(state))
+            else:
+                settings = bot_settings(fake, Path(state), cooldown_rate=10_000)
+                running = running_bot(settings)
+            async with running:
+                # Warm up: first-use costs (imports, SQLite pages, the articles' loading in
+                # a bot process) are not what we measure.
                 warm = await fake.send_interaction(
                     fake.command_interaction("ask", {"question": questions[0]})
                 )
-                await asyncio.wait_for(warm.answered.wait(), wait)
+                await asyncio.wait_for(warm.answered.wait(), max(wait, READY_SECONDS))
                 beats_before = len(fake.heartbeats)
                 started = time.perf_counter()
                 payloads = [
@@ -127,17 +180,25 @@ def main(argv: list[str] | None = None) -> int:
         help="ask the questions of a labelled JSONL file (e.g. eval/seed_questions.jsonl), "
         "each new to the bot, instead of the 10 built-in ones",
     )
+    parser.add_argument(
+        "--bot-process",
+        action="store_true",
+        help="run the bot in a process of its own (python -m bot run), not on the fake's loop",
+    )
     args = parser.parse_args(argv)
     questions: tuple[str, ...] = QUESTIONS
     if args.questions:
         questions = tuple(q.question for q in load_questions(args.questions))
     logging.basicConfig(level=logging.WARNING)
     count = args.burst or args.count
-    traces, stats = asyncio.run(measure(count, bool(args.burst), args.timeout, questions))
+    traces, stats = asyncio.run(
+        measure(count, bool(args.burst), args.timeout, questions, separate_process=args.bot_process)
+    )
     acks = [t.ack_seconds for t in traces if t.ack_seconds is not None]
     answers = [t.answer_seconds for t in traces if t.answer_seconds is not None]
     mode = f"burst of {count} at once" if args.burst else f"{count} sequential"
-    print(f"/ask against the fake Discord, {mode} (real discord.py, real engine over seeds/)")
+    where = "the bot in its own process" if args.bot_process else "the bot on the fake's loop"
+    print(f"/ask against the fake Discord, {mode} ({where}; real discord.py, engine over seeds/)")
     print(summarise("ack", acks))
     print(summarise("answer", answers))
     late = sum(1 for value in acks if value >= 3.0)
