@@ -19,6 +19,7 @@ from retrieval.chatter import (
     Message,
     chatter,
     is_chatter,
+    settled_by_rules,
     structure,
 )
 from retrieval.onnx_models import LoadedOnce
@@ -214,3 +215,63 @@ def test_ratings_thanks_in_other_languages_and_away_notes_are_chatter(
     message: str, kind: Chatter
 ) -> None:
     assert chatter(message) == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("+1", Chatter.AGREEMENT),
+        ("-1", Chatter.AGREEMENT),
+        ("100%", Chatter.AGREEMENT),
+        ("1000 percent", Chatter.AGREEMENT),
+        ("np", Chatter.AGREEMENT),
+        ("no worries", Chatter.AGREEMENT),
+    ],
+)
+def test_agreement_marks_and_polite_replies_are_chatter(message: str, kind: Chatter) -> None:
+    assert chatter(message) == kind
+
+
+@pytest.mark.parametrize("search", ["1991", "2025", "15"])
+def test_a_lone_number_or_year_is_still_a_search(search: str) -> None:
+    assert chatter(search) is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "the council approved the budget last week",
+        "the mayor flew to brussels on monday",
+        "the storm hit the coast overnight",
+        "the company sold its shipping arm",
+        "their envoy was in paris talking trade",
+    ],
+)
+def test_statements_of_fact_are_chatter_whatever_the_classifier_says(
+    monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """A recap in a Q&A channel asks nothing; the rules settle it even when the
+    classifier would search (here one that calls everything a question)."""
+    never = ChatterClassifier(np.zeros(len(STRUCTURE) + DIMENSIONS, np.float32), -10.0, 0.5)
+    monkeypatch.setattr(ChatterClassifier, "shared", classmethod(lambda cls: never))
+    assert chatter(statement) is Chatter.REMARK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the storm hit the coast when",  # a question word at the end
+        "not sure but did the council approve the budget",  # an auxiliary after "but"
+        "lay out the deals the minister signed",  # a request
+        "the mayor flew to brussels, true",  # a tag asking to confirm
+        "anyone know where the envoy stayed",
+        "storm damage coast towns",  # key words, no verb: a search
+        "two hundred flights cancelled by the storm?",
+    ],
+)
+def test_the_statement_rule_leaves_questions_shaped_like_statements_alone(
+    question: str,
+) -> None:
+    """Each asks despite its statement's shape, so the rules do not settle it as chatter
+    (the classifier weighs it, as before the rule)."""
+    assert not settled_by_rules(Message.read(question))
