@@ -82,17 +82,23 @@ _QUESTION_WORDS: Final = frozenset(
     ["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "who's", "what's", "when's", "where's", "how's", "whats", "whos", "wheres", "hows", "wut", "wat", "hw", "wht", "y", "wen", "wher", "wich", "hwo", "whn", "whr", "whos", "wy"]
 )  # fmt: skip
 _AUXILIARIES: Final = frozenset(
-    ["is", "are", "was", "were", "am", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "has", "have", "had", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "hasn't", "haven't", "r", "any", "anyone", "anybody"]
+    ["is", "are", "was", "were", "am", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "has", "have", "had", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "hasn't", "haven't", "r", "any", "anyone", "anybody", "someone", "somebody"]
 )  # fmt: skip
 _REQUESTS: Final = frozenset(
-    ["tell", "show", "give", "gimme", "explain", "eli5", "describe", "summarize", "summarise", "summary", "list", "find", "search", "recommend", "walk", "define", "compare", "quote", "cite", "name", "need", "want", "help", "lookup", "look", "check", "clarify", "elaborate", "tldr", "source", "sources", "remind", "info", "details", "looking", "more", "continue", "next", "break", "go", "keep", "expand", "translate", "pull", "fetch", "recap", "outline", "brief", "teach", "inform", "update", "tel", "explian", "summarize", "sum", "rundown"]
+    ["tell", "show", "give", "gimme", "explain", "eli5", "describe", "summarize", "summarise", "summary", "list", "find", "search", "recommend", "walk", "define", "compare", "quote", "cite", "name", "need", "want", "help", "lookup", "look", "check", "clarify", "elaborate", "tldr", "source", "sources", "remind", "info", "details", "looking", "more", "continue", "next", "break", "go", "keep", "expand", "translate", "pull", "fetch", "recap", "outline", "brief", "teach", "inform", "update", "tel", "explian", "summarize", "sum", "rundown", "fill", "enlighten"]
 )  # fmt: skip
 # "i need…", "i want to know…", "i'm looking for…", "i wonder…": asking in the first person.
 _FIRST_PERSON_ASK = re.compile(
     r"^(?:(?:i|i'm|im|we)\s+(?:really\s+)?(?:need|want|wanna|would like|wonder|am wondering|"
-    r"was wondering|looking for|am looking for|'m looking for|can't find|cannot find)|"
+    r"was wondering|wondering|curious|looking for|am looking for|'m looking for|can't find|"
+    r"cannot find)|"
     r"(?:i'd|id|we'd) (?:like|love)|wondering|curious (?:about|what|who|when|why|how|if|whether)|"
     r"wonder (?:what|who|when|why|how|if|whether|where|which))\b"
+)
+# Wondering aloud about something: always a question, whatever else the message holds.
+_WONDERING = re.compile(
+    r"^(?:(?:i|we)\s+(?:am\s+|was\s+|were\s+|are\s+|really\s+)?|(?:i'm|im|we're)\s+(?:really\s+)?)?"
+    r"(?:wonder|wondering|curious)\s+(?:if|whether|what|who|when|where|why|how|which|about)\b"
 )
 # Lines shaped like a question that ask nothing: "who cares", "what did anyone expect".
 _RHETORICAL = re.compile(
@@ -204,6 +210,8 @@ def chatter(message: str) -> Chatter | None:
             # Emoji, punctuation or nothing at all; a lone number or year is a search.
             return None if words else Chatter.EMOJI
         return _kind(words)
+    if _WONDERING.match(_opening(words)):
+        return None  # "i'm curious whether the tariffs were applied"
     classifier = ChatterClassifier.shared()
     vector = _sentence_vector(read.text)
     if classifier is not None and vector is not None:
@@ -408,6 +416,7 @@ def _opening(words: list[str]) -> str:
     while start < len(words) - 1 and (
         words[start] in _PREFIX
         or words[start] in _REACTIONS
+        or words[start] in _THANKS  # "thanks bot, can you explain…"
         or _greets(words[start])
         or _squeezed(words[start]) in _PREFIX  # "sooo", "ummm"
         or (words[start] == "good" and words[start + 1] in _GREETINGS | {"day", "night"})

@@ -275,3 +275,19 @@ def test_the_statement_rule_leaves_questions_shaped_like_statements_alone(
     """Each asks despite its statement's shape, so the rules do not settle it as chatter
     (the classifier weighs it, as before the rule)."""
     assert not settled_by_rules(Message.read(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i'm curious whether the bridge ever reopened",
+        "we were wondering who paid for the new stadium",
+        "someone explain why the vote was delayed",
+        "thanks bot can you explain the new rules too",
+        "fill me in on the flood relief",
+    ],
+)
+def test_wondering_aloud_requests_and_thanks_before_a_question_are_questions(
+    question: str,
+) -> None:
+    assert not is_chatter(question), chatter(question)
