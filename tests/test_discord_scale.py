@@ -66,3 +66,33 @@ async def test_a_burst_is_all_acknowledged_in_time_and_answered(tmp_path: Path) 
     assert all(t.final and t.final["embeds"] for t in traces)
     gaps = [b - a for a, b in itertools.pairwise(heartbeats)]
     assert all(gap < 2.0 for gap in gaps)
+
+
+async def test_the_stalling_question_holds_up_no_one_else(tmp_path: Path) -> None:
+    """Issue 16: ``"[" * 1333 + "](" * 1333`` sent three times by one user once took 2.95 s
+    each to render on the event loop and made other users' /ask acknowledge up to 12 s late.
+    Now the asker gets a reply within Discord's limits and the 15 others are on time."""
+    stalling = "[" * 1333 + "](" * 1333
+    fake = await FakeDiscord(heartbeat_interval_ms=500).start()
+    try:
+        async with running_bot(bot_settings(fake, tmp_path)):
+            attacker = fake.user(fake.snowflake(), "attacker")
+            others = [fake.user(fake.snowflake(), f"user{n}") for n in range(15)]
+            payloads = [
+                fake.command_interaction("ask", {"question": stalling}, user=attacker)
+                for _ in range(3)
+            ] + [fake.command_interaction("ask", {"question": CEASEFIRE}, user=u) for u in others]
+            traces = await asyncio.gather(*(fake.send_interaction(p) for p in payloads))
+            await asyncio.wait_for(asyncio.gather(*(t.answered.wait() for t in traces)), 60)
+    finally:
+        await fake.close()
+    assert all(
+        t.ack_seconds is not None and t.ack_seconds < limits.INTERACTION_ACK_SECONDS for t in traces
+    )
+    for trace in traces[:3]:
+        body = trace.final
+        assert body is not None
+        embeds = body.get("embeds") or []
+        assert len(body.get("content") or "") <= limits.MESSAGE_CONTENT
+        assert all(len(e.get("title", "")) <= limits.EMBED_TITLE for e in embeds)
+    assert all(t.final and "30-day" in t.final["embeds"][0]["description"] for t in traces[3:])
