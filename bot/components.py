@@ -71,6 +71,10 @@ def present(outcome: Outcome) -> Reply | None:
         return Reply(embed=rendering.chatter_embed(chatter_reply(outcome.chatter)))
     answer = outcome.answer
     assert answer is not None, "an answered outcome carries its answer"
+    if answer.reason == engine_messages.SOURCES and len(answer.articles) == 1:
+        return Reply(embed=rendering.source_embed(answer.articles[0]))  # "who wrote the piece…?"
+    if answer.reason == engine_messages.SOURCES and answer.articles:
+        return Reply(embed=rendering.sources_embed(answer.articles, 0))  # a page at most
     if answer.reason == engine_messages.SOURCES and outcome.engine is not None:
         sources = outcome.engine.corpus.sources  # "what articles do you have?": the list
         return Reply(embed=rendering.sources_embed(sources, 0), view=sources_view(0, len(sources)))

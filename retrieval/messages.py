@@ -39,6 +39,8 @@ SOURCES = Reason.SOURCES
 NO_ARTICLE = Reason.NO_ARTICLE
 SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.ABOUT})
 SOURCES_SHOWN = 10  # articles listed in the SOURCES reply; the rest are counted
+# The SOURCES reply when the question names its article ("who wrote the piece on Sumy?").
+SOURCES_NAMED = "The article{plural} you mean, from the list of sources:\n{listing}"
 
 _MESSAGES: dict[Reason, str] = {
     EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",

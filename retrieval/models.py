@@ -157,6 +157,8 @@ class Answer:
     read_as: str | None = None
     other_questions: tuple[str, ...] = ()
     explanation: dict[str, Any] = field(default_factory=dict)
+    # The articles a question about the articles names ("who wrote the piece on Sumy?").
+    articles: tuple[Source, ...] = ()
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -176,6 +178,8 @@ class Answer:
             data["reason"] = self.reason
         if self.message:
             data["message"] = self.message
+        if self.articles:
+            data["articles"] = [source.to_json() for source in self.articles]
         if explain:
             data["explanation"] = self.explanation
         return data

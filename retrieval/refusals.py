@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.messages import SOURCES_SHOWN, Reason, message_for
+from retrieval.messages import SOURCES_NAMED, SOURCES_SHOWN, Reason, message_for
 from retrieval.models import Answer, Source
 from retrieval.query import ParsedQuery
 from retrieval.small_talk import small_talk
+from retrieval.source_search import named_sources
 
 
 def decline(
@@ -57,28 +58,34 @@ def before_search(
 
 
 def sources_answer(parsed: ParsedQuery, sources: Sequence[Source]) -> Answer:
-    """The list of articles, for "what are the articles about?" (front ends may show
-    their own richer list for ``reason == SOURCES``)."""
-    shown = sources[:SOURCES_SHOWN]
+    """The list of articles, for "what are the articles about?", or only the ones the
+    question names ("who wrote the piece about the July call?"); front ends may show their
+    own richer list for ``reason == SOURCES``."""
+    named = named_sources(parsed.question, sources)
+    shown = (named or sources)[:SOURCES_SHOWN]
     lines = []
     for number, source in enumerate(shown, 1):
         credit = f" — {', '.join(source.credit)}" if source.credit else ""
         about = f": {source.about}" if source.about else ""
         lines.append(f"{number}. {source.label}{credit}{about}")
-    rest = len(sources) - len(shown)
-    text = message_for(
-        Reason.SOURCES,
-        count=len(sources),
-        plural="" if len(sources) == 1 else "s",
-        listing="\n".join(lines),
-        more=f"\n… and {rest} more in the list of sources." if rest else "",
-    )
+    if named:
+        text = SOURCES_NAMED.format(plural="" if len(named) == 1 else "s", listing="\n".join(lines))
+    else:
+        rest = len(sources) - len(shown)
+        text = message_for(
+            Reason.SOURCES,
+            count=len(sources),
+            plural="" if len(sources) == 1 else "s",
+            listing="\n".join(lines),
+            more=f"\n… and {rest} more in the list of sources." if rest else "",
+        )
     return Answer(
         question=parsed.question,
         answered=False,
         reason=Reason.SOURCES,
         message=text,
         query_terms=parsed.terms,
+        articles=tuple(named),
     )
 
 

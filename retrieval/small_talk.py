@@ -115,20 +115,31 @@ _SUMMARY_WORDS: Final = _SUMMARY | frozenset(
 _ABOUT_SUMMARY: Final = _SUMMARY_WORDS | _ABOUT_COLLECTION | _ADDRESS
 
 
-# "Who wrote the Conversation piece?", "who's the author of the analysis?": the list of
-# articles names each one's author and outlet, which no passage does (the byline is not
-# quoted). "Who wrote about the ceasefire?" asks about content and stays a question.
+# "Who wrote the Conversation piece?", "who's the author of the analysis?", "when was the
+# article about the July call published?": the list of articles names each one's author,
+# outlet and date, which no passage does (the byline is not quoted). "Who wrote about the
+# ceasefire?" asks about content and stays a question.
 _DOCUMENT = (
     r"(?:the|this|that|these|those|ur|your)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:article|articles|piece|pieces|analysis|story|stories|report|op-ed|column|essay|post|"
     r"text|texts|one|ones)\b"
 )
+# What may follow the document to say which one: "… about the July call", "… on Sumy".
+_WHICH_ONE = r"(?:\s+(?:about|on|regarding|titled|called|named|from|in|with|that)\s+[^?!.]+)?"
 _WHO_WROTE: Final = re.compile(
     r"^(?:who|which (?:journalist|writer|author|outlet|site|paper|newspaper))\s+"
     r"(?:wrote|write|writes|authored|penned|published|did)\s+"
     + _DOCUMENT
     + r"|^(?:who\s+(?:is|was|are|were)|who[’']?s)\s+(?:the\s+)?(?:author|authors|writer|writers)"
-    r"(?:\s+of\s+" + _DOCUMENT + r"|\s+here)?$"
+    r"(?:\s+of\s+" + _DOCUMENT + _WHICH_ONE + r"|\s+here)?\s*[?!.]*$"
+)
+_WHEN_PUBLISHED: Final = re.compile(
+    r"^(?:when|what date|what day|which date|which day)\s+(?:was|were|is|are|did)\s+"
+    + _DOCUMENT
+    + _WHICH_ONE
+    + r"\s+(?:published|posted|written|released|dated|out|come out|came out|go up|went up)\b"
+    r"|^(?:what\s+is\s+|what's\s+|whats\s+)?(?:the\s+)?(?:publication|publishing|release)\s+"
+    r"date\s+of\s+" + _DOCUMENT
 )
 
 
@@ -142,7 +153,7 @@ def small_talk(question: str) -> str | None:
     asked = list(words)
     while asked and (asked[0] in _ADDRESS or asked[0] in GREETINGS):
         asked.pop(0)
-    if _WHO_WROTE.match(" ".join(asked)):
+    if _WHO_WROTE.match(" ".join(asked)) or _WHEN_PUBLISHED.match(" ".join(asked)):
         return messages.SOURCES
     if len(words) <= 10 and distinct & _SUMMARY and distinct <= _ABOUT_SUMMARY:
         return messages.SOURCES

@@ -17,7 +17,9 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from retrieval.models import Source
+from retrieval.text import fold
 from retrieval.titles import title_key
+from retrieval.tokenize import tokenize
 
 FUZZY_MIN_CHARS: Final = 4  # shorter text matches too much by accident
 FUZZY_MIN_SCORE: Final = 85.0  # rapidfuzz partial_ratio, 0-100
@@ -86,3 +88,40 @@ def find_sources(sources: Sequence[Source], text: str, limit: int = 25) -> list[
             ranked.append(best)
     ranked.sort()
     return [sources[index] for *_, index in ranked[: max(limit, 0)]]
+
+
+# Words of a question about the articles themselves that say what is asked, not which
+# article: "who wrote the first article", "when was the piece about Sumy published".
+_ASKING_ABOUT_ARTICLES: Final = frozenset(
+    tokenize(
+        "who wrote write writes authored penned published publish posted post written "
+        "released release dated date publication publishing author authors writer writers "
+        "article articles piece pieces analysis story stories report column essay op-ed text "
+        "texts one ones outlet site paper newspaper journalist when what which day come came "
+        "go went first second third last"
+    )
+)
+_ORDINALS: Final = {"first": 0, "second": 1, "third": 2, "last": -1}
+NAMED_AT_MOST: Final = 3  # more alike than this, and the question names none of them
+
+
+def named_sources(question: str, sources: Sequence[Source]) -> list[Source]:
+    """The articles a question about articles names, by the words it shares with their
+    title, first sentence, author, outlet or date ("the article about the July call"), or
+    by its place ("the first article"); empty when it names none or every one fits alike."""
+    wanted = set(tokenize(question)) - _ASKING_ABOUT_ARTICLES
+    if wanted:
+        overlaps = [len(wanted & _named_by(source)) for source in sources]
+        best = max(overlaps, default=0)
+        named = [s for s, overlap in zip(sources, overlaps, strict=True) if overlap == best]
+        return named if best and len(named) < len(sources) and len(named) <= NAMED_AT_MOST else []
+    words = fold(question).split()
+    for word, index in _ORDINALS.items():
+        if word in words and len(sources) > 1 and index < len(sources):
+            return [sources[index]]
+    return []
+
+
+def _named_by(source: Source) -> set[str]:
+    fields = (source.title, source.derived_title, source.lead, source.author, source.outlet)
+    return set(tokenize(" ".join(value for value in (*fields, source.date) if value)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from retrieval.corpus import load_corpus, parse_article
 from retrieval.models import Source
-from retrieval.source_search import find_sources
+from retrieval.source_search import find_sources, named_sources
 from retrieval.titles import DERIVED_TITLE_CHARS, first_words, same_title
 from tests.paths import SEEDS
 
@@ -140,3 +140,22 @@ def test_find_sources_ranks_exact_and_prefix_before_substring_and_typos() -> Non
     assert files("Riversde opens")[0] == "library.md"  # a typo still finds it
     assert find_sources(SOURCES, "", limit=2) == list(SOURCES[:2])
     assert find_sources(SOURCES, "trump", limit=1)[0].file == "trump-notes.txt"
+
+
+def test_a_question_about_an_article_names_it_by_its_words_or_its_place() -> None:
+    library = [
+        Source(file="harbour.md", title="Harbour reopens after the storm", date="March 3, 2024"),
+        Source(file="school.md", title="New school year begins", author="Ann Lee"),
+        Source(file="budget.md", title="Council passes the budget", lead="The council voted 7-2."),
+    ]
+
+    def pick(question: str) -> list[str]:
+        return [source.file for source in named_sources(question, library)]
+
+    assert pick("who wrote the article about the harbour storm?") == ["harbour.md"]
+    assert pick("when was the piece on the council vote published?") == ["budget.md"]
+    assert pick("what date was the march article posted") == ["harbour.md"]  # by its date
+    assert pick("who wrote the second article?") == ["school.md"]
+    assert pick("who wrote the last article?") == ["budget.md"]
+    assert pick("who wrote the article about volcanoes?") == []  # names none of them
+    assert pick("who wrote the articles?") == []  # asks about all of them

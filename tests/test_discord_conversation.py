@@ -13,8 +13,8 @@ import pytest
 from bot.engine_holder import AnswerEngine, default_engine_factory
 from tests.fake_discord import (
     CALLBACK_DEFERRED,
-    CALLBACK_MESSAGE,
     CALLBACK_DEFERRED_UPDATE,
+    CALLBACK_MESSAGE,
     FakeDiscord,
     answered,
     bot_settings,

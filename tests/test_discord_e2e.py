@@ -215,10 +215,33 @@ async def test_asking_what_the_articles_are_shows_the_sources_list(
             "who wrote the conversation piece?", channel_id=fake.qa_channel_id
         )
         by_author = (await fake.reply_to(author)).body["embeds"][0]
-    for embed in (listing, by_command, by_author):
+    for embed in (listing, by_command):
         assert embed["title"] == "Articles (2)"
         assert "Putin tells Trump Russia won’t retreat" in embed["description"]
         assert "Jennifer Mathers" in embed["description"]
+    # A question that names its article gets that article's card, as /source shows it.
+    assert by_author["title"].startswith("Ending Russia’s war in Ukraine")
+    fields = {field["name"]: field["value"] for field in by_author["fields"]}
+    assert fields["Author"] == "Jennifer Mathers"
+    assert fields["Outlet"] == "The Conversation"
+    assert_no_pings(fake)
+
+
+async def test_a_question_about_an_articles_date_gets_its_card(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(bot_settings(fake, tmp_path)):
+        trace = await fake.send_interaction(
+            fake.command_interaction(
+                "ask", {"question": "when was the article about the July call published?"}
+            )
+        )
+        card = (await answered(trace))["embeds"][0]
+    assert (
+        card["title"]
+        == "Putin tells Trump Russia won’t retreat in Ukraine as US pauses arms shipments"
+    )
+    assert {field["name"]: field["value"] for field in card["fields"]}["Date"] == "July 4, 2025"
     assert_no_pings(fake)
 
 

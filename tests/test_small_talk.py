@@ -38,6 +38,10 @@ from retrieval.small_talk import small_talk
         ("Who is the author of the first article?", messages.SOURCES),
         ("who's the writer", messages.SOURCES),
         ("which outlet published the July story?", messages.SOURCES),
+        ("who is the author of the article about the harbour storm?", messages.SOURCES),
+        ("when was the article about the July call published?", messages.SOURCES),
+        ("what date was the harbour article posted", messages.SOURCES),
+        ("what's the publication date of the first article", messages.SOURCES),
     ],
 )
 def test_social_messages_are_recognised(message: str, kind: str) -> None:
@@ -58,6 +62,8 @@ def test_social_messages_are_recognised(message: str, kind: str) -> None:
         "who wrote to Putin?",
         "who authored the peace plan?",
         "who is the author of the ceasefire proposal?",
+        "when was the ceasefire published?",
+        "when was the report on the storm damage filed by the council?",
         "summarise what Witkoff said",
         "",
     ],
@@ -88,3 +94,14 @@ def test_asking_what_the_articles_are_lists_them(tmp_path) -> None:
     assert "1. Harbour report 0 — A. Writer, 2025-01-01" in answer.message
     assert "Harbour report 9" in answer.message and "Harbour report 10" not in answer.message
     assert "… and 2 more in the list of sources." in answer.message
+
+
+def test_a_question_naming_its_article_lists_only_that_one(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("when was the article about the July call published?")
+    assert answer.reason == messages.SOURCES
+    assert [source.date for source in answer.articles] == ["July 4, 2025"]
+    assert answer.message is not None and "July 4, 2025" in answer.message
+    assert answer.to_json()["articles"][0]["date"] == "July 4, 2025"
+    everything = seed_engine.answer("what are the articles about?")
+    assert everything.articles == ()
+    assert everything.message is not None and everything.message.startswith("I can quote")
