@@ -107,7 +107,13 @@ _RHETORICAL = re.compile(
     r"who(?:'s| is)? even|how is (?:this|that|it) even|why would anyone|who (?:would|could) blame|"
     r"what could (?:possibly )?go wrong|who would have thought|who knew|who does that|"
     r"seriously|who could have (?:seen|guessed|known|predicted)|isn't it always|"
-    r"(?:you've|you have|youve) got to be (?:kidding|joking))\b"
+    r"(?:you've|you have|youve) got to be (?:kidding|joking)|since when (?:is|are|was|were|do|does|did|has|have|can)|"
+    r"how is (?:this|that|it) (?:a|an|not|still|ok|okay|fine|normal|possible|legal)|"
+    r"what(?:'s| is)? next|whats next|can it get any|remember when|isn't (?:that|this|it) just|"
+    r"(?:did|does|do) (?:anyone|anybody) (?:really |honestly |actually )?(?:think|expect|believe|buy)|"
+    r"(?:is|was) (?:anyone|anybody) (?:really |even )?(?:shocked|surprised)|"
+    r"do (?:they|you|u|people) (?:really |honestly )?think (?:we're|we are|were|people are)|"
+    r"how (?:does|do|can|could) (?:anyone|anybody))\b"
 )
 # Asking after someone, which a real question may follow: "yo what's up, who signed it?"
 _HOW_ARE_YOU = re.compile(

@@ -291,3 +291,28 @@ def test_wondering_aloud_requests_and_thanks_before_a_question_are_questions(
     question: str,
 ) -> None:
     assert not is_chatter(question), chatter(question)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "since when is a parking fine a crime?",
+        "how is that not a scandal??",
+        "what's next, the mayor sells the bridge?",
+        "can it get any worse?",
+        "did anyone really think the council would listen?",
+        "is anyone surprised?",
+        "do they think we're blind?",
+        "how does anyone call that a plan??",
+        "remember when it was supposed to open in june?",
+        "isn't that just the usual excuse?",
+    ],
+)
+def test_rhetorical_openings_are_read_as_rhetorical(line: str) -> None:
+    """The rules mark them rhetorical (the classifier weighs that), so they do not ask."""
+    read = Message.read(line)
+    assert structure(read)[STRUCTURE.index("rhetorical")] == 1.0
+
+
+def test_a_bare_since_when_is_a_follow_up_question() -> None:
+    assert not is_chatter("since when?")
