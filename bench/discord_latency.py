@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import os
 import statistics
 import sys
 import tempfile
@@ -39,10 +38,10 @@ from retrieval.evaluation import load_questions  # noqa: E402
 from tests.fake_discord import (  # noqa: E402
     FakeDiscord,
     InteractionTrace,
+    bot_process_env,
     bot_settings,
     running_bot,
 )
-from tests.paths import SEEDS  # noqa: E402
 
 READY_SECONDS = 180.0  # a bot process imports, connects and loads the articles first
 
@@ -78,19 +77,13 @@ def summarise(label: str, values: list[float]) -> str:
 @contextlib.asynccontextmanager
 async def bot_process(fake: FakeDiscord, state: Path) -> AsyncIterator[None]:
     """``python -m bot run`` pointed at ``fake`` through the environment, as a user runs it."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": "fake-token",
-        "DISCORD_API_BASE": fake.api_base,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "SEEDBOT_GUILD_IDS": str(fake.guild_id),
-        "SEEDBOT_CORPUS_DIR": str(SEEDS),
-        "SEEDBOT_FEEDBACK_DB": str(state / "feedback.sqlite3"),
-        "SEEDBOT_COMMAND_SYNC_FILE": str(state / "commands.sha256"),
-        "SEEDBOT_COOLDOWN_RATE": "10000",
-        "SEEDBOT_LOG_LEVEL": "WARNING",
-    }
+    env = bot_process_env(
+        fake,
+        state,
+        PYTHONPATH=str(ROOT),
+        SEEDBOT_COOLDOWN_RATE="10000",
+        SEEDBOT_LOG_LEVEL="WARNING",
+    )
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, cwd=state, stdin=asyncio.subprocess.DEVNULL
     )

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -1075,6 +1076,22 @@ def bot_settings(fake: FakeDiscord, state_dir: Path, **overrides: Any) -> Settin
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def bot_process_env(fake: FakeDiscord, state_dir: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a bot process (``python -m bot run``) pointed at ``fake``, keeping
+    every file it writes in ``state_dir``: ``bot_settings`` for a bot in another process."""
+    return {
+        **os.environ,
+        "DISCORD_TOKEN": "fake-token",
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "SEEDBOT_GUILD_IDS": str(fake.guild_id),
+        "SEEDBOT_CORPUS_DIR": str(SEEDS),
+        "SEEDBOT_FEEDBACK_DB": str(state_dir / "feedback.sqlite3"),
+        "SEEDBOT_COMMAND_SYNC_FILE": str(state_dir / "commands.sha256"),
+        **overrides,
+    }
 
 
 @asynccontextmanager

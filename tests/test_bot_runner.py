@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,7 +13,12 @@ import pytest
 from bot.client import SeedBot
 from bot.config import Settings
 from bot.runner import run_bot, serve
-from tests.fake_discord import MESSAGE_CONTENT_INTENT, SEEDS, FakeDiscord, bot_settings
+from tests.fake_discord import (
+    MESSAGE_CONTENT_INTENT,
+    FakeDiscord,
+    bot_process_env,
+    bot_settings,
+)
 
 
 def test_missing_token_is_one_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,16 +83,7 @@ async def test_run_bot_in_its_own_process_answers_and_stops_cleanly_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
     fake = await FakeDiscord().start()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": "fake-token",
-        "DISCORD_API_BASE": fake.api_base,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "SEEDBOT_GUILD_IDS": str(fake.guild_id),
-        "SEEDBOT_CORPUS_DIR": str(SEEDS),
-        "SEEDBOT_FEEDBACK_DB": str(tmp_path / "votes.sqlite3"),
-        "SEEDBOT_COMMAND_SYNC_FILE": str(tmp_path / "commands.sha256"),
-    }
+    env = bot_process_env(fake, tmp_path)
     code = (
         "from bot.config import Settings; from bot.runner import run_bot; "
         "raise SystemExit(run_bot(Settings()))"
