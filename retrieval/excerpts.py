@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Sequence
 import numpy as np
 
 from retrieval.models import Excerpt, Passage
-from retrieval.tokenize import term_spans
+from retrieval.tokenize import term_set, term_spans
 
 MAX_EXCERPT_SENTENCES = 3
 # With meaning-based matching, a window's share of the matched terms' weight (0-1) plus
@@ -60,7 +60,8 @@ def choose_excerpt(
     ("So, why ...?") takes the next sentence too (``window_excerpt``).
     """
     sentences = passage.sentences
-    sentence_terms = [{t for _, _, t in term_spans(s)} & set(terms) for s in sentences]
+    wanted = set(terms)
+    sentence_terms = [term_set(s) & wanted for s in sentences]
     count = len(sentences)
     total = sum(idf(t) for t in set().union(*sentence_terms)) or 1.0
     meaning = closeness if closeness is not None and len(closeness) == count else None

@@ -62,7 +62,12 @@ def term_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 def tokenize(text: str) -> list[str]:
     """The index terms of ``text``, in order, repeats kept (BM25 counts them)."""
-    return [term for _, _, term in term_spans(text)]
+    return [term for term in map(term_of, WORD.findall(text)) if term is not None]
+
+
+def term_set(text: str) -> set[str]:
+    """The distinct index terms of ``text``: ``set(tokenize(text))``, built directly."""
+    return {term for term in map(term_of, WORD.findall(text)) if term is not None}
 
 
 def words(text: str) -> list[str]:
