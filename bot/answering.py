@@ -232,6 +232,8 @@ class AnsweringService:
         said = None
         if question.entry is not Entry.FIND:
             said = await asyncio.get_running_loop().run_in_executor(self._checks, chatter, text)
+        if said is Chatter.STATEMENT and question.entry.addressed:
+            said = None  # a claim said to the bot: quote what the articles say about it
         if said is not None:  # never searched, so it needs no articles and no slot
             if not question.entry.addressed:
                 return Outcome(OutcomeKind.SILENT, question=text, chatter=said)

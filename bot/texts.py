@@ -74,6 +74,8 @@ CHATTER_REPLIES: Final = {
         "I can't share opinions, but I can quote what the articles say: ask me a question "
         "about them."
     ),
+    # Only where a statement is not searched (it is, when said to the bot).
+    "statement": "Ask me about it and I'll quote what the articles say.",
 }
 
 SEARCHED_FOR: Final = "Searched for: {pairs}"

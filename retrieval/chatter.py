@@ -63,6 +63,9 @@ class Chatter(StrEnum):
     EMOJI = "emoji"
     CRITICISM = "criticism"
     REMARK = "remark"  # an opinion or a statement: a sentence that asks nothing
+    # A statement of fact the rules settle ("russia hit the port overnight"): left alone in
+    # a Q&A channel, but searched when said to the bot, where it asks to be checked.
+    STATEMENT = "statement"
 
 
 _URL = re.compile(r"<?https?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -184,6 +187,11 @@ _ASKING_CUES: Final = frozenset(
     ["know", "curious", "wonder", "wondering", "whether", "confirm", "true", "fill", "lay", "anyone", "anybody", "someone", "somebody", "please", "pls", "plz", "question", "q"]
 )  # fmt: skip
 _CONNECTIVE = re.compile(r"\b(?:but|so|then)\b")
+# What makes a statement an opinion or a sigh rather than a claim to check: the speaker,
+# a judgement, a prediction ("i think putin is lying", "the talks collapsed again").
+_OPINION_WORDS: Final = frozenset(
+    ["i", "i'm", "im", "me", "my", "we", "we're", "our", "you", "u", "your", "think", "feel", "believe", "guess", "bet", "hope", "wish", "should", "shouldn't", "must", "never", "always", "really", "totally", "clearly", "obviously", "honestly", "literally", "again", "just", "such", "well", "lying", "liar", "lies", "joke", "fake", "tbh", "imo", "ngl", "lol", "lmao"]
+)  # fmt: skip
 # Words that alone make a message social (not just soft: "articles" alone is a search).
 _GENUINE: Final = _SOCIAL - _SOFT
 MAX_KEYWORD_QUERY_WORDS = 7  # a longer run of words is a sentence even without a verb we know
@@ -215,6 +223,8 @@ def chatter(message: str) -> Chatter | None:
         if not any(_LETTER.search(word) for word in words):
             # Emoji, punctuation or nothing at all; a lone number or year is a search.
             return None if words else Chatter.EMOJI
+        if not _is_social(words) and _states_something(read):
+            return Chatter.REMARK if _opinionated(words) else Chatter.STATEMENT
         return _kind(words)
     if _WONDERING.match(_opening(words)):
         return None  # "i'm curious whether the tariffs were applied"
@@ -408,6 +418,11 @@ def _states_something(read: Message) -> bool:
         if opening.split(" ", 1)[0] in _AUXILIARIES:
             return False
     return any(_finite(word) for word in words[1:])
+
+
+def _opinionated(words: list[str]) -> bool:
+    opinion = _OPINION_WORDS | _PRAISE | _CRITICISM | _REACTIONS | _RHETORICAL_MARKERS
+    return any(word in opinion or _LAUGH.match(word) for word in words)
 
 
 def _finite(word: str) -> bool:

@@ -254,7 +254,7 @@ def test_statements_of_fact_are_chatter_whatever_the_classifier_says(
     classifier would search (here one that calls everything a question)."""
     never = ChatterClassifier(np.zeros(len(STRUCTURE) + DIMENSIONS, np.float32), -10.0, 0.5)
     monkeypatch.setattr(ChatterClassifier, "shared", classmethod(lambda cls: never))
-    assert chatter(statement) is Chatter.REMARK
+    assert chatter(statement) is Chatter.STATEMENT
 
 
 @pytest.mark.parametrize(

@@ -420,3 +420,22 @@ async def test_slow_checks_acknowledge_ask_before_they_finish(
         assert trace.ack_seconds is not None and trace.ack_seconds < ACK_CHECKS_SECONDS + 0.4
     assert thanks_reply["embeds"][0]["description"].startswith("You're welcome")
     assert "Witkoff" in answer["embeds"][0]["description"]
+
+
+async def test_a_statement_is_left_alone_in_a_qa_channel_and_checked_when_said_to_the_bot(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    claim = "the united states paused some arms shipments to ukraine"
+    async with running_bot(bot_settings(fake, tmp_path)):
+        before = len(fake.requests)
+        await fake.send_message(claim, channel_id=fake.qa_channel_id)
+        await asyncio.sleep(0.5)
+        posts = [r for r in fake.requests[before:] if r.method == "POST"]
+        said = await fake.send_message(mention(fake, claim), mentions=[fake.bot_user])
+        checked = (await fake.reply_to(said)).body["embeds"][0]
+        trace = await fake.send_interaction(fake.command_interaction("ask", {"question": claim}))
+        by_command = (await answered(trace))["embeds"][0]
+    assert posts == []  # a recap among members: no reply
+    for embed in (checked, by_command):  # said to the bot: what the articles say about it
+        assert "paused" in embed["description"]
+        assert embed.get("title")
