@@ -122,6 +122,8 @@ def named_sources(question: str, sources: Sequence[Source]) -> list[Source]:
     return []
 
 
-def _named_by(source: Source) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _named_by(source: Source) -> frozenset[str]:
+    """The terms a person may name ``source`` by; once per article, not per question."""
     fields = (source.title, source.derived_title, source.lead, source.author, source.outlet)
-    return set(tokenize(" ".join(value for value in (*fields, source.date) if value)))
+    return frozenset(tokenize(" ".join(value for value in (*fields, source.date) if value)))
