@@ -192,6 +192,7 @@ _CONNECTIVE = re.compile(r"\b(?:but|so|then)\b")
 _OPINION_WORDS: Final = frozenset(
     ["i", "i'm", "im", "me", "my", "we", "we're", "our", "you", "u", "your", "think", "feel", "believe", "guess", "bet", "hope", "wish", "should", "shouldn't", "must", "never", "always", "really", "totally", "clearly", "obviously", "honestly", "literally", "again", "just", "such", "well", "lying", "liar", "lies", "joke", "fake", "tbh", "imo", "ngl", "lol", "lmao"]
 )  # fmt: skip
+_OPINION: Final = _OPINION_WORDS | _PRAISE | _CRITICISM | _REACTIONS | _RHETORICAL_MARKERS
 # Words that alone make a message social (not just soft: "articles" alone is a search).
 _GENUINE: Final = _SOCIAL - _SOFT
 MAX_KEYWORD_QUERY_WORDS = 7  # a longer run of words is a sentence even without a verb we know
@@ -421,8 +422,7 @@ def _states_something(read: Message) -> bool:
 
 
 def _opinionated(words: list[str]) -> bool:
-    opinion = _OPINION_WORDS | _PRAISE | _CRITICISM | _REACTIONS | _RHETORICAL_MARKERS
-    return any(word in opinion or _LAUGH.match(word) for word in words)
+    return any(word in _OPINION or _LAUGH.match(word) for word in words)
 
 
 def _finite(word: str) -> bool:

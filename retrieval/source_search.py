@@ -9,6 +9,7 @@ then the first words; then the corpus order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from functools import lru_cache
@@ -115,7 +116,7 @@ def named_sources(question: str, sources: Sequence[Source]) -> list[Source]:
         best = max(overlaps, default=0)
         named = [s for s, overlap in zip(sources, overlaps, strict=True) if overlap == best]
         return named if best and len(named) < len(sources) and len(named) <= NAMED_AT_MOST else []
-    words = fold(question).split()
+    words = re.findall(r"[\w']+", fold(question))
     for word, index in _ORDINALS.items():
         if word in words and len(sources) > 1 and index < len(sources):
             return [sources[index]]
