@@ -178,6 +178,14 @@ _SENTENCE_WORDS: Final = frozenset(
 _FINITE_VERBS: Final = frozenset(
     ["was", "were", "is", "are", "has", "have", "had", "will", "said", "told", "went", "got", "came", "made", "took", "saw", "gave", "left", "knew", "met", "sent", "won", "lost", "began", "became", "ran", "kept", "held", "found", "felt", "hit", "struck", "put", "set", "cut", "paid", "brought", "bought", "thought", "spoke", "wrote", "broke", "chose", "drove", "flew", "grew", "threw", "fought", "taught", "caught", "sold", "stood", "meant", "led", "fled", "shot", "spent", "built", "lent", "sought", "says", "wants", "keeps", "thinks"]
 )  # fmt: skip
+_COPULAS: Final = frozenset(["was", "were", "is", "are", "has", "have", "had", "will", "says"])
+# Simple pasts that are never participles ("flew", not "flown"): a verb whatever follows.
+_PAST_ONLY: Final = frozenset(
+    ["went", "came", "flew", "ran", "began", "became", "spoke", "wrote", "broke", "chose", "drove", "grew", "threw", "knew", "saw", "gave", "took", "told", "said"]
+)  # fmt: skip
+_PREPOSITIONS: Final = frozenset(
+    ["by", "to", "at", "in", "on", "for", "from", "with", "into", "over", "against", "after", "during", "under", "near", "since", "of", "about"]
+)  # fmt: skip
 _NOT_PAST: Final = frozenset(
     ["need", "feed", "speed", "seed", "breed", "greed", "deed", "weed", "bleed", "indeed", "proceed", "succeed", "exceed", "heed", "hundred", "sacred", "naked", "wicked", "infrared", "kindred", "biased", "based"]
 )  # fmt: skip
@@ -418,17 +426,26 @@ def _states_something(read: Message) -> bool:
         opening = _opening([w.removesuffix("'s") for w in _TOKEN.findall(clause)])
         if opening.split(" ", 1)[0] in _AUXILIARIES:
             return False
-    return any(_finite(word) for word in words[1:])
+    return any(
+        _finite(word, following)
+        for word, following in zip(words[1:], [*words[2:], ""], strict=True)
+    )
 
 
 def _opinionated(words: list[str]) -> bool:
     return any(word in _OPINION or _LAUGH.match(word) for word in words)
 
 
-def _finite(word: str) -> bool:
-    if word in _FINITE_VERBS:
+def _finite(word: str, following: str) -> bool:
+    """Whether ``word`` (then ``following``) is a verb that makes its line a statement.
+    A past form before a preposition or at the end may be a participle in a run of key
+    words ("ceasefire proposed by zelensky", "missiles fired at sumy"): not counted."""
+    if word in _COPULAS or word in _PAST_ONLY:
         return True
-    return len(word) >= 4 and word.endswith("ed") and word not in _NOT_PAST
+    past = word in _FINITE_VERBS or (
+        len(word) >= 4 and word.endswith("ed") and word not in _NOT_PAST
+    )
+    return past and bool(following) and following not in _PREPOSITIONS
 
 
 def _opening(words: list[str]) -> str:
