@@ -118,6 +118,18 @@ _RHETORICAL = re.compile(
     r"do (?:they|you|u|people) (?:really |honestly )?think (?:we're|we are|were|people are)|"
     r"how (?:does|do|can|could) (?:anyone|anybody))\b"
 )
+# The bot as the subject of a complaint: "bot didn't answer my question", "why does the bot
+# keep ignoring me", "the bot is so slow today". A complaint word must follow, so "bot, is
+# the ceasefire holding?" (the bot addressed) stays a question.
+_ABOUT_THE_BOT = re.compile(
+    r"\b(?:why|how come) (?:does|did|is|isn't|doesn't|didn't|won't|can't|do|would) "
+    r"(?:the |this |ur |your )?(?:bot|seedbot)\b"
+    r"|(?:^|\b(?:the|this|ur|your) )(?:bot|seedbot)(?:'s)? (?:is|isn't|was|wasn't|didn't|doesn't|"
+    r"don't|won't|can't|never|keeps?|just|so|still|always)\b"
+)
+_COMPLAINTS: Final = frozenset(
+    ["slow", "broken", "ignoring", "ignores", "ignored", "ignore", "wrong", "useless", "dumb", "stupid", "bad", "down", "crashed", "dead", "lagging", "laggy", "spamming", "answer", "answered", "answering", "reply", "replied", "replying", "respond", "responded", "responding", "working", "work", "works"]
+)  # fmt: skip
 # Asking after someone, which a real question may follow: "yo what's up, who signed it?"
 _HOW_ARE_YOU = re.compile(
     r"^(?:how (?:are|r) (?:you|u|ya)|how's it going|hows it going|what's up|whats up|wassup|"
@@ -224,6 +236,8 @@ def chatter(message: str) -> Chatter | None:
     """The kind of chatter ``message`` is, or None when it asks something."""
     read = Message.read(message)
     words = list(read.words)
+    if _complains_about_the_bot(read):
+        return Chatter.CRITICISM  # "the bot is so slow today": not a claim to check
     if settled_by_rules(read):
         if _RATING.search(read.text):
             return Chatter.PRAISE  # "10/10"
@@ -430,6 +444,15 @@ def _states_something(read: Message) -> bool:
         _finite(word, following)
         for word, following in zip(words[1:], [*words[2:], ""], strict=True)
     )
+
+
+def _complains_about_the_bot(read: Message) -> bool:
+    """The bot as the subject, a complaint word, and no question about anything else."""
+    words = list(read.words)
+    if not _ABOUT_THE_BOT.search(read.text) or not any(w in _COMPLAINTS for w in words):
+        return False
+    asking = _QUESTION_WORDS - {"why", "y", "wy"}
+    return not any(_question_word(w) in asking or w in _REQUESTS for w in words)
 
 
 def _opinionated(words: list[str]) -> bool:

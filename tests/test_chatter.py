@@ -326,3 +326,18 @@ def test_key_words_around_a_participle_stay_a_search(search: str) -> None:
     """A past form before a preposition may be a participle in a run of key words: the
     statement rule leaves such a line to the classifier."""
     assert not settled_by_rules(Message.read(search))
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("bot didn't answer my question", Chatter.CRITICISM),
+        ("the bot is so slow today", Chatter.CRITICISM),
+        ("why did the bot reply to that", Chatter.CRITICISM),
+        ("bot, is the bridge open again?", None),  # the bot addressed, a question asked
+        ("bot why didn't the council vote", None),
+        ("why did the bot answer with that quote, and who wrote it?", None),
+    ],
+)
+def test_complaints_about_the_bot_are_criticism(message: str, kind: Chatter | None) -> None:
+    assert chatter(message) == kind
