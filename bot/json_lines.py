@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from bot.terminal import valid_utf8
+from bot.terminal import holds_surrogates, valid_utf8
 
 # JSON allows these raw, but JavaScript before ES2019 and line-splitting readers
 # (str.splitlines, many log shippers) take them for line ends.
 _LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # what json.dumps leaves raw and UTF-8 refuses
 
 
 def clean(value: Any) -> Any:
@@ -28,7 +26,7 @@ def clean(value: Any) -> Any:
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """``value`` as JSON text that is valid UTF-8, with U+2028 and U+2029 escaped."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
-    if _SURROGATE.search(text):  # rare: walk the value only when a string needs mending
+    if holds_surrogates(text):  # rare: walk the value only when a string needs mending
         text = json.dumps(clean(value), ensure_ascii=False, indent=indent)
     for raw, escaped in _LINE_SEPARATORS.items():
         text = text.replace(raw, escaped)

@@ -57,11 +57,16 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     return "\n".join(lines)
 
 
+def holds_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate, which UTF-8 cannot encode."""
+    return bool(_SURROGATE.search(text))
+
+
 def valid_utf8(text: str) -> str:
     """``text`` safe to write as UTF-8: a byte that a non-UTF-8 file name carried (held as
     a lone surrogate by ``os.fsdecode``) is shown as ``\\xff``, any other surrogate as
     ``\\udXXX``, instead of raising or writing invalid UTF-8."""
-    if not _SURROGATE.search(text):
+    if not holds_surrogates(text):
         return text
     try:
         raw = text.encode("utf-8", "surrogateescape")
