@@ -213,3 +213,35 @@ def test_queries_rank_alike_while_the_compiled_kernels_load(
     monkeypatch.setattr(compiled, "loading", lambda: True)
     monkeypatch.setattr(compiled, "load_now", lambda: pytest.fail("waited for numba"))
     assert [fast.top(query, 10) for query in queries] == loaded  # the numpy kernel meanwhile
+
+
+def test_numpy_kernel_keeps_every_passage_of_the_top_k_under_heavy_ties() -> None:
+    """The numpy kernel takes its candidates from the best postings: a passage posted under
+    every term must not crowd out the passages that tie at the cut."""
+    from retrieval.fastbm25.numpy_kernel import top_k_numpy
+
+    rng = np.random.default_rng(3)
+    n_docs, n_terms = 300, 6
+    postings = [
+        np.sort(rng.choice(n_docs, size=int(rng.integers(5, 120)), replace=False))
+        for _ in range(n_terms)
+    ]
+    for ids in postings[:4]:
+        ids[:3] = [0, 1, 2]  # the same three passages under four terms
+        ids.sort()
+    indptr = np.cumsum([0, *(len(ids) for ids in postings)]).astype(np.int64)
+    doc_ids = np.concatenate(postings).astype(np.int32)
+    scores = rng.integers(1, 4, size=doc_ids.size).astype(np.float32)  # many ties
+    for k in (1, 3, 10, 40):
+        rows = np.arange(n_terms, dtype=np.int64)
+        weights = rng.integers(1, 3, size=n_terms).astype(np.float32)
+        acc = np.zeros(n_docs, dtype=np.float32)
+        ids, vals = top_k_numpy(indptr, doc_ids, scores, rows, weights, acc, k)
+        dense = np.zeros(n_docs, dtype=np.float32)
+        for r, w in zip(rows, weights, strict=True):
+            dense[doc_ids[indptr[r] : indptr[r + 1]]] += w * scores[indptr[r] : indptr[r + 1]]
+        touched = np.flatnonzero(dense)
+        kth = np.sort(dense[touched])[::-1][min(k, touched.size) - 1]
+        assert sorted(ids.tolist()) == sorted(touched[dense[touched] >= kth].tolist())
+        assert np.allclose(vals, dense[ids])
+        assert not acc.any()  # the accumulator is left zeroed for the next query
