@@ -30,7 +30,7 @@ from retrieval.corpus import load_corpus
 from retrieval.cross_encoder import MODEL_FOLDER, MODEL_PACKAGE, MODEL_SHA256, CrossEncoder
 from retrieval.engine import Engine
 from retrieval.onnx_models import package_folder, verified
-from retrieval.semantic import SentenceEncoder, _verified_model_path
+from retrieval.semantic import SentenceEncoder, _model_path
 from retrieval.settings import EngineSettings
 
 
@@ -71,7 +71,7 @@ class Before:
         self.model_session = spinning_session(
             verified(folder / "model.onnx", MODEL_SHA256), 2, optimise_fully=True
         )
-        self.encoder_session = spinning_session(_verified_model_path(), 1, optimise_fully=False)
+        self.encoder_session = spinning_session(_model_path(), 1, optimise_fully=False)
 
     @contextmanager
     def active(self) -> Iterator[None]:

@@ -51,13 +51,14 @@ class CrossEncoder:
     def __init__(self, folder: Path, *, threads: int = THREADS) -> None:
         from tokenizers import Tokenizer
 
-        model = verified(folder / "model.onnx", MODEL_SHA256)
         tokenizer = Tokenizer.from_file(str(verified(folder / "tokenizer.json", TOKENIZER_SHA256)))
         # "longest_first": a long passage loses its end, the question stays whole.
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        self._session = cpu_session(model, threads, optimise_fully=True)
+        self._session = cpu_session(
+            folder / "model.onnx", MODEL_SHA256, threads, optimise_fully=True
+        )
         self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._lock = threading.Lock()
 

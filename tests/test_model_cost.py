@@ -10,7 +10,7 @@ import pytest
 from bench.model_cost import run_on, spinning_session
 from retrieval.cross_encoder import MODEL_FOLDER, MODEL_PACKAGE, CrossEncoder
 from retrieval.onnx_models import SPINNING, package_folder
-from retrieval.semantic import SentenceEncoder, _verified_model_path
+from retrieval.semantic import SentenceEncoder, _model_path
 
 QUESTION = "What is the capital of France?"
 TEXTS = [
@@ -47,7 +47,7 @@ def test_the_cross_encoder_reads_as_with_onnxruntimes_defaults(model: CrossEncod
 def test_the_sentence_encoder_encodes_as_with_onnxruntimes_defaults(
     encoder: SentenceEncoder,
 ) -> None:
-    defaults = spinning_session(_verified_model_path(), 1, optimise_fully=False)
+    defaults = spinning_session(_model_path(), 1, optimise_fully=False)
     encoder._memo.clear()
     now = encoder.encode(TEXTS)
     mine = encoder._session

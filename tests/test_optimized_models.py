@@ -1,0 +1,107 @@
+"""The models' optimised graphs, saved once: the same logits, and nothing trusted unchecked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import optimized_models
+from retrieval.cross_encoder import MODEL_FOLDER, MODEL_PACKAGE, MODEL_SHA256
+from retrieval.onnx_models import _session, cpu_session, package_folder
+from retrieval.semantic import MODEL_SHA256 as ENCODER_SHA256
+from retrieval.semantic import _model_path
+
+MODEL = package_folder(MODEL_PACKAGE) / MODEL_FOLDER / "model.onnx"
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache folder of the test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    optimized_models.cache_folder.cache_clear()
+    yield tmp_path / "seedbot" / optimized_models.FOLDER_NAME
+    optimized_models.cache_folder.cache_clear()
+
+
+def feeds(session: object) -> dict[str, np.ndarray]:
+    """Two texts' token ids, as the cross-encoder's tokenizer would give (any ids will do)."""
+    ids = np.array([[101, 2054, 2003, 1996, 3007, 102, 3000, 2003, 1996, 3007, 102]] * 2)
+    ids[1, 7] = 4248
+    return {
+        "input_ids": ids,
+        "attention_mask": np.ones_like(ids),
+        "token_type_ids": np.array([[0] * 6 + [1] * 5] * 2),
+    }
+
+
+def logits(session: object) -> np.ndarray:
+    return np.asarray(session.run(None, feeds(session))[0])  # type: ignore[attr-defined]
+
+
+def saved_graphs(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.onnx"))
+
+
+def test_the_saved_graph_gives_the_same_logits_as_optimising_each_time(cache_home: Path) -> None:
+    import onnxruntime as ort
+
+    fresh = _session(ort, MODEL.read_bytes(), 1, ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+    first = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)  # optimises and saves
+    [saved] = saved_graphs(cache_home)
+    assert saved.with_name(saved.name + ".sha256").is_file()
+    assert not list(cache_home.glob(".*.tmp"))  # nothing half-written left behind
+    stamp = saved.stat().st_mtime_ns
+    second = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)  # loads the saved one
+    assert saved.stat().st_mtime_ns == stamp
+    assert second.get_session_options().graph_optimization_level == (
+        ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    )
+    expected = logits(fresh)
+    np.testing.assert_array_equal(logits(first), expected)
+    np.testing.assert_array_equal(logits(second), expected)
+
+
+def test_only_the_fully_optimised_graph_is_saved(cache_home: Path) -> None:
+    """The sentence model, optimised at the basic level only, is not worth saving."""
+    cpu_session(_model_path(), ENCODER_SHA256, 1)
+    assert not saved_graphs(cache_home)
+    cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    [saved] = saved_graphs(cache_home)
+    assert saved.name.startswith(f"{MODEL_SHA256[:16]}-all-ort")
+
+
+def test_a_damaged_saved_graph_is_not_used_but_made_again(cache_home: Path) -> None:
+    cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    [saved] = saved_graphs(cache_home)
+    good = saved.read_bytes()
+    saved.write_bytes(good[: len(good) // 2])  # cut short, as by a full disk
+    assert optimized_models.load_saved(saved) is None
+    session = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    assert saved.read_bytes() == good
+    assert logits(session).shape == (2, 1)
+
+
+def test_a_model_that_does_not_match_its_digest_is_refused_and_nothing_is_saved(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="reinstall"):
+        cpu_session(fake, MODEL_SHA256, 1, optimise_fully=True)
+    altered = tmp_path / "altered.onnx"
+    altered.write_bytes(MODEL.read_bytes() + b"\0")  # still loads, but is not the pinned file
+    with pytest.raises(ValueError, match="reinstall"):
+        cpu_session(altered, MODEL_SHA256, 1, optimise_fully=True)
+    assert not saved_graphs(cache_home)
+    assert not list(cache_home.glob(".*"))
+
+
+def test_without_a_writable_cache_folder_sessions_still_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(optimized_models, "cache_folder", lambda: None)
+    session = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    assert logits(session).shape == (2, 1)
