@@ -7,7 +7,7 @@ engine and score it as ../shared/data/squad2-dev/README.md says (issue 13).
         --corpus-dir /tmp/squad-large                                # among 530 pages
 
 Each article becomes a file (its title, then its paragraphs between blank lines) in
-``--corpus-dir`` (a temporary folder by default); ``--large-folder`` links that folder's
+``--corpus-dir`` (a temporary folder by default); ``--large-folder`` copies that folder's
 web pages beside them. The engine is built with ``Engine.from_folder`` for each
 configuration (``--configs``; by default today's settings, and plain BM25 for reference)
 and asked every question of the chosen half. Tune on ``dev`` only; ``holdout`` is for
@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--split", choices=[*Split, "all"], default="all")
     parser.add_argument(
-        "--large-folder", type=Path, help="a folder of web pages to link beside the articles"
+        "--large-folder", type=Path, help="a folder of web pages to copy beside the articles"
     )
     parser.add_argument("--limit", type=int, help="a fixed stratified sample of N questions")
     parser.add_argument(

@@ -15,14 +15,7 @@ from typing import Any
 from bot.terminal import printable
 from retrieval.models import Answer
 from retrieval.settings import EngineSettings
-
-
-class Verdict(Enum):
-    """The no-answer rule's reading of the shown passages (``Engine._confidence``)."""
-
-    ANSWER = "answer"
-    DOUBTFUL = "doubtful"
-    DECLINE = "decline"
+from retrieval.verdict import Verdict
 
 
 class Reason(Enum):
@@ -39,6 +32,10 @@ class Reason(Enum):
     MODEL_UPHELD = "few of the question's words are covered, but the cross-encoder reads the passage as an answer"
     MODEL_DOUBTS = "few of the question's words are covered and the cross-encoder does not read any passage as an answer"
     MODEL_UNRELATED = "the cross-encoder reads every shortlisted passage as unrelated"
+    MODEL_OVERRULED = (
+        "the first passages found did not answer it, but the cross-encoder reads a "
+        "shortlisted passage clearly as an answer"
+    )
     OTHER_SUBJECT = "it shares some words with the articles but is about something else"
     UNKNOWN_NAME = "it names someone or something the articles never mention"
     MISSING_KIND = "it asks for a number or a time, and no matching passage holds one"
@@ -124,6 +121,7 @@ def signals(why: Mapping[str, Any], settings: EngineSettings) -> list[Signal]:
                 "cross-encoder logit",
                 _number(logit),
                 f"≥ {_number(settings.cross_encoder_min_logit)} when doubtful, "
+                f"≥ {_number(settings.cross_encoder_overrule_logit)} to overrule, "
                 f"≥ {_number(settings.cross_encoder_unrelated_logit)} always",
                 outcome,
             )
@@ -148,6 +146,8 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
     if answer.answered:
         if verdict is Verdict.DOUBTFUL:
             return Reason.MODEL_UPHELD
+        if verdict is Verdict.UNLIKELY:
+            return Reason.MODEL_OVERRULED
         if meaning and similarity is not None and similarity >= meaning["min_similarity"]:
             return Reason.SAME_MEANING
         floor = why.get("min_coverage_unknown_name" if unknown else "min_coverage", 0.0)

@@ -102,7 +102,7 @@ def gather(
         question_terms=len(parsed.question_terms),
         kind_asked=kind is not None,
         kind_missing=missing,
-        rule_declines=verdict == Verdict.DECLINE,
+        rule_declines=verdict in (Verdict.DECLINE, Verdict.UNLIKELY),
         rule_doubts=verdict == Verdict.DOUBTFUL,
     )
 

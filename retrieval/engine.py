@@ -43,7 +43,7 @@ from retrieval.refusals import before_search, decline, unknown_article
 from retrieval.rerank import answer_test
 from retrieval.settings import EngineSettings
 from retrieval.source_search import find_sources
-from retrieval.verdict import Verdict, judge, model_agrees
+from retrieval.verdict import Verdict, judge, model_agrees, overruled
 
 __all__ = ["INDEX_VERSION", "Engine", "build_engine"]
 
@@ -275,12 +275,15 @@ class Engine:
         evidence = gather(parsed, shown, read, verdict, terms=self.terms, passages=self.passages)
         model = self.decline_model
         if evidence is None or model is None:
-            return Decision(self._rule_answers(verdict, read), evidence)
+            return Decision(self._rule_answers(parsed, verdict, read), evidence)
         probability = model.probability(evidence)
         return Decision(probability >= model.threshold, evidence, probability)
 
-    def _rule_answers(self, verdict: Verdict, read: list[Candidate]) -> bool:
-        """The hand-set rule: the verdict before reading, then the model's floor."""
+    def _rule_answers(self, parsed: ParsedQuery, verdict: Verdict, read: list[Candidate]) -> bool:
+        """The hand-set rule: the verdict before reading, then the model's floor (or, for
+        an unlikely question, whether the model overrules it)."""
+        if verdict == Verdict.UNLIKELY:
+            return overruled(parsed, read, passages=self.passages, settings=self.settings)
         return verdict != Verdict.DECLINE and model_agrees(verdict, read, self.settings)
 
     def _result(

@@ -78,15 +78,41 @@ def vocabulary_from_texts(texts: Iterable[str]) -> Counter[str]:
 
 
 @cache
-def english_frequencies(min_count: int = ENGLISH_MIN_COUNT) -> Mapping[str, int]:
-    """Common correctly spelt English words and their counts, from the list symspellpy ships."""
+def _english_list() -> Mapping[str, int]:
+    """Every word of the list symspellpy ships, with its count."""
     listing = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
     words: dict[str, int] = {}
     for line in listing.read_text(encoding="utf-8").splitlines():
         word, _, count = line.partition(" ")
-        if count.strip().isdigit() and int(count) >= min_count:
+        if count.strip().isdigit():
             words[word] = int(count)
     return words
+
+
+@cache
+def english_frequencies(min_count: int = ENGLISH_MIN_COUNT) -> Mapping[str, int]:
+    """Common correctly spelt English words and their counts, from the list symspellpy ships."""
+    return {word: count for word, count in _english_list().items() if count >= min_count}
+
+
+# Endings of regular inflections, with what restores the word they inflect.
+_INFLECTIONS = (
+    ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
+    ("ing", ""), ("ing", "e"), ("er", ""), ("er", "e"), ("est", ""), ("ly", ""),
+)  # fmt: skip
+
+
+def inflects(word: str, common: Collection[str]) -> bool:
+    """Whether ``word`` is a regular inflection of a word in ``common`` ("parroted" of
+    "parrot", "stopped" of "stop")."""
+    for ending, restore in _INFLECTIONS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[: -len(ending)]
+            if base + restore in common:
+                return True
+            if not restore and len(base) > 2 and base[-1] == base[-2] and base[:-1] in common:
+                return True
+    return False
 
 
 @cache
@@ -97,6 +123,17 @@ def english_words(min_count: int = ENGLISH_MIN_COUNT) -> frozenset[str]:
     it to a corpus word ("stepping") would make an unanswerable question look answerable.
     """
     return frozenset(english_frequencies(min_count))
+
+
+def is_english(folded: str) -> bool:
+    """Whether a casefolded word is a common English word, or a listed inflection of one.
+
+    A rarer form of a common word is as real ("parroted", counted 20,127 times, was
+    corrected to "narrowed"), while the list's other rare words are mostly typos and
+    fragments. Asked word by word: collecting every such form at start cost 0.12 s.
+    """
+    common = english_words()
+    return folded in common or (folded in _english_list() and inflects(folded, common))
 
 
 class SpellingCorrector:
@@ -116,7 +153,7 @@ class SpellingCorrector:
         corpus word is close enough, so that "wepon" still finds "weapons".
         """
         self._frequencies = {word.casefold(): count for word, count in frequencies.items()}
-        self._known = english_words() if known_words is None else known_words
+        self._known = is_english if known_words is None else known_words.__contains__
         self._index = _index_of(self._frequencies)
         others = {w: c for w, c in (other_forms or {}).items() if w not in self._frequencies}
         self._others = _index_of(others) if others else None
@@ -171,11 +208,11 @@ def left_alone(word: str) -> bool:
     stem, endings = possessive_parts(word)
     if endings:
         return left_alone(stem)
-    return _never_corrected(word.casefold(), english_words())
+    return _never_corrected(word.casefold(), is_english)
 
 
-def _never_corrected(folded: str, known: Collection[str]) -> bool:
-    return len(folded) < MIN_CORRECTABLE_LENGTH or not folded.isalpha() or folded in known
+def _never_corrected(folded: str, known: Callable[[str], bool]) -> bool:
+    return len(folded) < MIN_CORRECTABLE_LENGTH or not folded.isalpha() or known(folded)
 
 
 def english_forms(has_term: Callable[[str], bool]) -> dict[str, int]:

@@ -22,6 +22,7 @@ from retrieval.text import fold
 class Verdict(StrEnum):
     ANSWER = "answer"
     DOUBTFUL = "doubtful"  # only the share of terms covered is in doubt: the model decides
+    UNLIKELY = "unlikely"  # declined, unless the model reads a text clearly as an answer
     DECLINE = "decline"
 
 
@@ -36,29 +37,34 @@ def judge(
 ) -> Verdict:
     """The no-answer rule: whether the passages shown can answer the question.
 
-    DECLINE when none holds what the question asks for, none comes close in meaning
-    and none covers enough of its terms; DOUBTFUL when the only doubt is the share of
-    terms covered, which paraphrases lower ("walk away" for "abandon"): the
-    cross-encoder then decides (``model_agrees``). A name the articles lack is not
-    left to the model: on the labelled sets it answered 1 of the 15 such questions
-    declined here, all unanswerable (docs/quality.md).
+    UNLIKELY when none of the passages shown holds what the question asks for, or none
+    comes close in meaning and none covers enough of its terms: declined unless the
+    cross-encoder, reading the whole shortlist, finds a clear answer the first passages
+    missed; DOUBTFUL when the only doubt is the share of terms covered, which
+    paraphrases lower ("walk away" for "abandon"): the cross-encoder then decides
+    (``model_agrees``). A name the articles lack is not left to the model (DECLINE): on
+    the labelled sets it answered 1 of the 15 such questions declined here, all
+    unanswerable (docs/quality.md).
     """
     s = settings
     best = max(shown, key=lambda c: c.coverage)
+    unknown = terms.unknown_names(parsed)
+    # Declined on the passages shown: the model may overrule it, unless a name is unknown.
+    unlikely = Verdict.DECLINE if unknown else Verdict.UNLIKELY
     wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if s.rerank else None
     if wanted is not None and not any(
         c.matched and wanted.search(fold(passages.text(c.index))) for c in shown
     ):
-        return Verdict.DECLINE  # asks "how many" or "when"; no passage on it holds one
+        return unlikely  # asks "how many" or "when"; no passage on it holds one
     if has_meaning:
         closest = max(c.similarity for c in shown)
         if closest >= s.semantic_min_similarity:
             return Verdict.ANSWER  # says the same in other words
         if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
-            return Verdict.DECLINE  # shares some words, but is about something else
+            return unlikely  # shares some words, but is about something else
     # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
     # likely someone or something else: ask for more of the question to be covered.
-    if terms.unknown_names(parsed):
+    if unknown:
         if best.coverage < s.min_coverage_unknown_name:
             return Verdict.DECLINE
         return Verdict.ANSWER
@@ -72,7 +78,8 @@ def model_agrees(verdict: Verdict, read: Sequence[Candidate], settings: EngineSe
     (its logit, without the answer-type bonus, at least ``cross_encoder_min_logit``);
     any question needs one above ``cross_encoder_unrelated_logit``, below which the
     model reads every text as unrelated ("What's the capital of Australia?" sharing
-    only "capitals" with the articles). Without the model the rule alone decides.
+    only "capitals" with the articles). An unlikely question is ``overruled`` or not.
+    Without the model the rule alone decides.
     """
     logits = [c.logit for c in read if c.logit is not None]
     if not logits:
@@ -83,3 +90,25 @@ def model_agrees(verdict: Verdict, read: Sequence[Candidate], settings: EngineSe
         else settings.cross_encoder_unrelated_logit
     )
     return max(logits) >= floor
+
+
+def overruled(
+    parsed: ParsedQuery,
+    read: Sequence[Candidate],
+    *,
+    passages: Passages,
+    settings: EngineSettings,
+) -> bool:
+    """Whether the model's reading overrules an UNLIKELY verdict: the first passage after
+    reading is one it reads clearly as an answer (``cross_encoder_overrule_logit``) and,
+    when the question asks "how many" or "when", holds a number or a time. The model reads
+    a passage on the subject as an answer whether or not it gives the figure ("How many
+    commuters does the ferry carry?" against "The ferry carries commuters"), so the kind
+    asked for is not left to it."""
+    if not read:
+        return False
+    top = read[0]
+    if top.logit is None or top.logit < settings.cross_encoder_overrule_logit:
+        return False
+    wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if settings.rerank else None
+    return wanted is None or bool(wanted.search(fold(passages.text(top.index))))

@@ -9,7 +9,7 @@ import pytest
 
 from bench.squad import Config
 from bench.squad_data import Split, SquadArticle, SquadQuestion, parse_squad, select, split_of
-from bench.squad_folder import OTHER_DIRNAME, build_folder, link_pages
+from bench.squad_folder import OTHER_DIRNAME, build_folder, copy_pages
 from bench.squad_scoring import judge, paragraph_map, summarise
 from retrieval.corpus import load_corpus
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
@@ -231,13 +231,20 @@ def test_the_large_folder_lends_its_web_pages_only(tmp_path: Path) -> None:
     articles = (SquadArticle("Bridge", (ALPHA,)),)
     assert build_folder(articles, folder, pages) == 2
     other = folder / OTHER_DIRNAME
-    linked = sorted(p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file())
-    assert linked == ["index.html", "library/os.html"]
-    assert (other / "library" / "os.html").is_symlink()
-    before = (folder / "Bridge.txt").stat().st_mtime_ns
-    assert link_pages(pages, other) == 2  # a second run changes nothing
+    copied = sorted(p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file())
+    assert copied == ["index.html", "library/os.html"]
+    page = other / "library" / "os.html"
+    assert not page.is_symlink()  # the corpus loader reads no link out of its folder
+    assert page.read_text() == "<html><body><p>os.</p></body></html>"
+    before = (folder / "Bridge.txt").stat().st_mtime_ns, page.stat().st_mtime_ns
+    assert copy_pages(pages, other) == 2  # a second run changes nothing
     build_folder(articles, folder, pages)
-    assert (folder / "Bridge.txt").stat().st_mtime_ns == before
+    assert ((folder / "Bridge.txt").stat().st_mtime_ns, page.stat().st_mtime_ns) == before
+    assert [s.file for s in load_corpus(folder).sources] == [
+        "Bridge.txt",
+        "other/index.html",
+        "other/library/os.html",
+    ]
 
 
 def test_the_bm25_reference_turns_the_models_and_rerank_off() -> None:

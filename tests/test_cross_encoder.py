@@ -271,3 +271,60 @@ def test_near_ties_in_the_models_reading_go_to_the_first_stages_better_passage(
     monkeypatch.setattr(model, "scores", reads({weaker.index: 6.0, stronger.index: 1.0}))
     read = engine.reader.read_shortlist(parsed, found, None, None)
     assert read[0].index == weaker.index
+
+
+FESTIVAL = """\
+# Harbour town festival
+
+The summer festival filled the harbour with music, and the festival's food stalls stayed open late into the night.
+
+Festival organisers said the festival would return next year with a bigger stage and more festival rides.
+
+Residents praised the festival, though some complained that festival traffic blocked their streets.
+
+Local bands opened the festival, and the festival's closing fireworks lit up the festival grounds.
+
+Volunteers cleaned the festival site, collecting festival litter from the beach after the festival.
+
+Late on Saturday the main stage collapsed during the final concert, and forty visitors were injured, six of them seriously.
+
+The town council will review safety rules for outdoor events before the autumn market.
+"""
+
+
+@pytest.fixture
+def festival_dir(tmp_path: Path) -> Path:
+    (tmp_path / "festival.md").write_text(FESTIVAL, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_model_overrules_a_decline_when_a_shortlisted_passage_clearly_answers(
+    festival_dir: Path, model: CrossEncoder
+) -> None:
+    """The rule sees only the first passages found, all about the festival and none with a
+    number; the one that answers is further down, in other words ("injured" for "hurt")."""
+    question = "How many people were hurt at the festival?"
+    answer = engine_for(festival_dir).answer(question)
+    assert answer.explanation["no_answer_rule"] == "unlikely"
+    assert answer.answered
+    assert "forty visitors were injured" in answer.results[0].excerpt.text
+    assert answer.explanation["top"]["logit"] >= EngineSettings().cross_encoder_overrule_logit
+    never = engine_for(festival_dir, cross_encoder_overrule_logit=float("inf"))
+    assert not never.answer(question).answered  # the rule alone declines it
+    assert not engine_for(festival_dir, cross_encoder=False).answer(question).answered
+
+
+def test_an_unlikely_question_the_model_reads_no_answer_to_stays_declined(
+    festival_dir: Path, model: CrossEncoder
+) -> None:
+    answer = engine_for(festival_dir).answer("How many tickets were sold for the festival?")
+    assert answer.explanation["no_answer_rule"] == "unlikely"
+    assert not answer.answered
+
+
+def test_a_name_the_articles_lack_is_never_overruled(
+    festival_dir: Path, model: CrossEncoder
+) -> None:
+    answer = engine_for(festival_dir).answer("How many people did Zorblat hurt at the festival?")
+    assert answer.explanation["no_answer_rule"] == "decline"
+    assert not answer.answered

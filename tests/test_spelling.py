@@ -75,6 +75,16 @@ def test_known_words_can_be_switched_off() -> None:
     assert SpellingCorrector({"stepping": 3}).correct("topping") is None
 
 
+def test_a_rarer_inflection_of_a_common_word_is_left_alone() -> None:
+    """The list counts "parroted" below the common-word cut, but "parrot" is common."""
+    corrector = SpellingCorrector({"narrowed": 3, "stepped": 2})
+    assert corrector.correct("parroted") is None
+    assert left_alone("parroted")
+    assert corrector.correct("narowed") == "narrowed"  # a typo is still mended
+    assert corrector.correct("steped") == "stepped"
+    assert not left_alone("narowed")
+
+
 def test_prefers_the_closer_then_the_more_frequent_word() -> None:
     corrector = SpellingCorrector({"cart": 1, "card": 10, "carts": 50}, known_words=())
     assert corrector.correct("carx") == "card"
