@@ -33,8 +33,8 @@ class Reason(Enum):
     MODEL_DOUBTS = "few of the question's words are covered and the cross-encoder does not read any passage as an answer"
     MODEL_UNRELATED = "the cross-encoder reads every shortlisted passage as unrelated"
     MODEL_OVERRULED = (
-        "the first passages found did not answer it, but the cross-encoder reads a "
-        "shortlisted passage clearly as an answer"
+        "no passage found first holds the figure it asks for, but the cross-encoder reads "
+        "a shortlisted passage that holds one clearly as an answer"
     )
     OTHER_SUBJECT = "it shares some words with the articles but is about something else"
     UNKNOWN_NAME = "it names someone or something the articles never mention"

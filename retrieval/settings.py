@@ -71,10 +71,10 @@ class EngineSettings:
     # Any question is declined when the model reads every shortlisted text below this: on
     # the labelled sets the answerable questions' best logit is at least -6.2 (docs/quality.md).
     cross_encoder_unrelated_logit: float = -7.0
-    # A question the rule declines for its meaning or for the kind of answer it asks (not
-    # for a name the articles lack) is still read, and answered when the model reads a
-    # shortlisted text this clearly as an answer: the rule judges only the first few
-    # passages, before reading (docs/quality.md, eighth session).
+    # A question the rule declines only because no passage shown holds the figure it asks
+    # for ("how many", "when") is still read, and answered when the model puts first a
+    # passage it reads this clearly as an answer that holds one: the rule judges only the
+    # first few passages, before reading (docs/quality.md, eighth session).
     cross_encoder_overrule_logit: float = 1.0
     # One calibrated decision (retrieval.decline, weights fitted by bench.decline_fit) over
     # every signal instead of the thresholds above, whenever the cross-encoder reads. Off:

@@ -37,31 +37,34 @@ def judge(
 ) -> Verdict:
     """The no-answer rule: whether the passages shown can answer the question.
 
-    UNLIKELY when none of the passages shown holds what the question asks for, or none
-    comes close in meaning and none covers enough of its terms: declined unless the
-    cross-encoder, reading the whole shortlist, finds a clear answer the first passages
-    missed; DOUBTFUL when the only doubt is the share of terms covered, which
+    DECLINE when none comes close in meaning and none covers enough of its terms;
+    UNLIKELY when none of the passages shown holds the figure the question asks for
+    ("how many", "when"): declined unless the cross-encoder, reading the whole
+    shortlist, puts first a passage it reads clearly as an answer that holds one
+    (``overruled``); DOUBTFUL when the only doubt is the share of terms covered, which
     paraphrases lower ("walk away" for "abandon"): the cross-encoder then decides
     (``model_agrees``). A name the articles lack is not left to the model (DECLINE): on
     the labelled sets it answered 1 of the 15 such questions declined here, all
-    unanswerable (docs/quality.md).
+    unanswerable; nor is a question far in meaning from every passage shown, where the
+    model reads the passage on its subject as an answer ("when is Palm Sunday next
+    year?" against the strike on Palm Sunday, logit 4.3; docs/quality.md).
     """
     s = settings
     best = max(shown, key=lambda c: c.coverage)
     unknown = terms.unknown_names(parsed)
-    # Declined on the passages shown: the model may overrule it, unless a name is unknown.
-    unlikely = Verdict.DECLINE if unknown else Verdict.UNLIKELY
     wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if s.rerank else None
     if wanted is not None and not any(
         c.matched and wanted.search(fold(passages.text(c.index))) for c in shown
     ):
-        return unlikely  # asks "how many" or "when"; no passage on it holds one
+        # Asks "how many" or "when" and no passage on it holds a figure: one may be further
+        # down the shortlist, unless a name is unknown.
+        return Verdict.DECLINE if unknown else Verdict.UNLIKELY
     if has_meaning:
         closest = max(c.similarity for c in shown)
         if closest >= s.semantic_min_similarity:
             return Verdict.ANSWER  # says the same in other words
         if closest < s.semantic_unrelated and best.coverage < s.coverage_despite_meaning:
-            return unlikely  # shares some words, but is about something else
+            return Verdict.DECLINE  # shares some words, but is about something else
     # A name the articles never use, nor any alias of it ("Kiev" for "Kyiv"), is
     # likely someone or something else: ask for more of the question to be covered.
     if unknown:

@@ -83,10 +83,10 @@ def test_an_unlikely_question_overruled_or_not_by_the_cross_encoder() -> None:
     overruled = _answer(True, _why("unlikely", coverage=0.1, similarity=0.1, logit=4.2))
     assert reason(overruled, SETTINGS) is Reason.MODEL_OVERRULED
     table = render_explanation(overruled, SETTINGS)
-    assert "because: the first passages found did not answer it, but the cross-encoder" in table
+    assert "because: no passage found first holds the figure it asks for, but the" in table
     assert "≥ 1 to overrule" in table
-    upheld = _answer(False, _why("unlikely", coverage=0.3, similarity=0.1, logit=-3.0))
-    assert reason(upheld, SETTINGS) is Reason.OTHER_SUBJECT  # the rule's own reason stands
+    upheld = _answer(False, _why("unlikely", coverage=0.3, similarity=0.4, logit=-3.0))
+    assert reason(upheld, SETTINGS) is Reason.MISSING_KIND  # the rule's own reason stands
 
 
 def test_declines_name_their_rule() -> None:
