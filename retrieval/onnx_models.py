@@ -115,7 +115,12 @@ def _optimised_session(
     written to ``staged`` (returned, None when nothing was written) for the next process."""
     graph = optimized_models.load_saved(saved) if saved else None
     if graph is not None:
-        return _session(ort, graph, threads, ort.GraphOptimizationLevel.ORT_DISABLE_ALL), None
+        try:
+            return _session(ort, graph, threads, ort.GraphOptimizationLevel.ORT_DISABLE_ALL), None
+        except Exception as error:  # saved by another build of onnxruntime, say: make it anew
+            log.info(
+                "The saved optimised model %s did not load (%s); optimising again", saved, error
+            )
     level = (
         ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if optimise_fully

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,6 +83,20 @@ def test_a_damaged_saved_graph_is_not_used_but_made_again(cache_home: Path) -> N
     session = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
     assert saved.read_bytes() == good
     assert logits(session).shape == (2, 1)
+
+
+def test_a_saved_graph_that_will_not_load_is_made_again(cache_home: Path) -> None:
+    """A graph that matches its digest but that this onnxruntime cannot load (written by
+    another build of it, say) is replaced, and the model still loads."""
+    cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    [saved] = saved_graphs(cache_home)
+    good = saved.read_bytes()
+    saved.write_bytes(b"not a graph")
+    digest = saved.with_name(saved.name + ".sha256")
+    digest.write_text(hashlib.sha256(b"not a graph").hexdigest() + "\n", encoding="ascii")
+    session = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    assert logits(session).shape == (2, 1)
+    assert saved.read_bytes() == good
 
 
 def test_a_model_that_does_not_match_its_digest_is_refused_and_nothing_is_saved(
