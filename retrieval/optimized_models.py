@@ -20,34 +20,23 @@ import hashlib
 import logging
 import os
 import platform
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Final
+
+from retrieval.cache_folders import per_user_temp, user_cache_home, writable
 
 log = logging.getLogger(__name__)
 
 FOLDER_NAME: Final = "onnx"
 
 
-def writable(folder: Path) -> bool:
-    """Whether ``folder`` exists or can be made, and takes a file."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError:
-        return False
-    return True
-
-
 @cache
 def cache_folder() -> Path | None:
     """Where optimised graphs are kept; None when no candidate folder is writable."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    uid = os.getuid() if hasattr(os, "getuid") else 0
     candidates = [
-        Path(base, "seedbot", FOLDER_NAME),
-        Path(tempfile.gettempdir(), f"seedbot-cache-{uid}", FOLDER_NAME),
+        user_cache_home() / "seedbot" / FOLDER_NAME,
+        per_user_temp("seedbot-cache") / FOLDER_NAME,
     ]
     return next((folder for folder in candidates if writable(folder)), None)
 

@@ -15,24 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Final
+
+from retrieval.cache_folders import per_user_temp, user_cache_home, writable
 
 KERNELS_SOURCE: Final = Path(__file__).with_name("kernels.py")
 # The kernel every query uses: its cache index tells whether the kernels were compiled.
 INDEX_GLOB: Final = "kernels.top_k_maxscore-*.nbi"
 FALLBACK_NAME: Final = "seedbot-numba-cache"
-
-
-def writable(folder: Path) -> bool:
-    """Whether ``folder`` exists or can be made, and takes a file (as numba checks it)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError:
-        return False
-    return True
 
 
 def _numba_subpath(source: Path) -> str:
@@ -43,14 +34,12 @@ def _numba_subpath(source: Path) -> str:
 
 def _user_cache_root() -> Path:
     """numba's user-wide cache root (appdirs' rule on Linux and macOS)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base, "numba")
+    return user_cache_home() / "numba"
 
 
 def fallback_root() -> Path:
     """Our cache root when numba has none: per user, in the temporary directory."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir(), f"{FALLBACK_NAME}-{uid}")
+    return per_user_temp(FALLBACK_NAME)
 
 
 def chosen_root(source: Path = KERNELS_SOURCE) -> Path | None:
