@@ -22,7 +22,7 @@ from retrieval.text import fold
 class Verdict(StrEnum):
     ANSWER = "answer"
     DOUBTFUL = "doubtful"  # only the share of terms covered is in doubt: the model decides
-    UNLIKELY = "unlikely"  # declined, unless the model reads a text clearly as an answer
+    UNLIKELY = "unlikely"  # no figure in the passages shown: declined unless ``overruled``
     DECLINE = "decline"
 
 
