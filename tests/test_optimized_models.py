@@ -27,7 +27,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     optimized_models.cache_folder.cache_clear()
 
 
-def feeds(session: object) -> dict[str, np.ndarray]:
+def feeds() -> dict[str, np.ndarray]:
     """Two texts' token ids, as the cross-encoder's tokenizer would give (any ids will do)."""
     ids = np.array([[101, 2054, 2003, 1996, 3007, 102, 3000, 2003, 1996, 3007, 102]] * 2)
     ids[1, 7] = 4248
@@ -39,7 +39,7 @@ def feeds(session: object) -> dict[str, np.ndarray]:
 
 
 def logits(session: object) -> np.ndarray:
-    return np.asarray(session.run(None, feeds(session))[0])  # type: ignore[attr-defined]
+    return np.asarray(session.run(None, feeds())[0])  # type: ignore[attr-defined]
 
 
 def saved_graphs(folder: Path) -> list[Path]:
