@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -17,6 +18,7 @@ import pytest
 
 from bot.store import AnswerRecord, AnswerSaved, Store, StoreUnavailable, VoteSaved
 from bot.store import database as database_module
+from bot.store import sqlite as sqlite_module
 from bot.store.sqlite import SqliteDatabase
 from tests.crash_votes import kill_while_voting
 
@@ -189,6 +191,66 @@ def test_kill_9_right_after_a_vote_loses_nothing(tmp_path: Path) -> None:
     run = kill_while_voting(tmp_path / "votes.sqlite3", rounds=6, votes_per_round=60)
     assert run.acknowledged >= 100  # enough votes were told "recorded" for this to mean something
     assert (run.lost, run.wrong) == (0, 0)
+
+
+class SwitchRefused:
+    """A connection whose switch to WAL is refused ``times`` times with ``code``, as SQLite
+    refuses it, without waiting, while another process opens the same new file."""
+
+    tries = 0  # switches to WAL asked for, over every connection
+
+    def __init__(self, conn: sqlite3.Connection, times: int, code: int) -> None:
+        self._conn, self._left, self._code = conn, times, code
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "PRAGMA journal_mode=WAL":
+            SwitchRefused.tries += 1
+        if sql == "PRAGMA journal_mode=WAL" and self._left:
+            self._left -= 1
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = self._code  # type: ignore[attr-defined]
+            raise error
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+def test_a_new_file_another_process_is_opening_is_waited_for_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="seedbot.store")
+    monkeypatch.setattr(database_module, "RECONNECT_INTERVAL", 60.0)  # a refusal would last
+    connect = sqlite3.connect
+    refusals = {"left": 3}
+
+    def refusing(*args: object, **kwargs: object) -> SwitchRefused:
+        times, refusals["left"] = refusals["left"], 0
+        return SwitchRefused(connect(*args, **kwargs), times, sqlite3.SQLITE_BUSY)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_module.sqlite3, "connect", refusing)
+    store = Store(SqliteDatabase(tmp_path / "votes.sqlite3"))
+    assert store.save_answer(record(1)) is AnswerSaved.SAVED
+    assert store.save_vote(record(1).id, 3, helpful=True) is VoteSaved.RECORDED
+    assert not errors(caplog)  # the open waited; no outage began
+    store.close()
+
+
+def test_a_switch_to_wal_that_fails_otherwise_is_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = sqlite3.connect
+
+    def failing(*args: object, **kwargs: object) -> SwitchRefused:
+        return SwitchRefused(connect(*args, **kwargs), 1_000_000, sqlite3.SQLITE_IOERR)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_module.sqlite3, "connect", failing)
+    monkeypatch.setattr(SwitchRefused, "tries", 0)
+    monkeypatch.setattr(database_module, "RECONNECT_INTERVAL", 60.0)
+    store = Store(SqliteDatabase(tmp_path / "votes.sqlite3", busy_timeout=30.0))
+    assert store.save_vote("0" * 12, 3, helpful=True) is VoteSaved.NOT_RECORDED
+    assert SwitchRefused.tries == 1  # one attempt: only a lock is worth waiting for
+    store.close()
 
 
 def test_two_processes_voting_on_one_file_record_every_vote(tmp_path: Path) -> None:
