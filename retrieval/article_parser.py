@@ -72,6 +72,8 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     paragraphs = _paragraphs(body, title)
     if not paragraphs:
         raise ArticleError("has no article text (it is empty or only site chrome)")
+    credits = _credits(footer)
+    paragraphs += credits
     groups = passage_groups(paragraphs)
     headline = _plain(body[0]) if body and _is_heading(body[0]) else None
     source = Source(
@@ -91,6 +93,7 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
         passages=len(groups),
         lead=_lead(groups[0][2][0]) if groups and groups[0][2] else None,
         derived_title=None if title else derived_title(headline, paragraphs[0][0]),
+        credits=len(credits),
     )
     return Article(
         source,
@@ -255,6 +258,18 @@ def _detect_metadata(header: list[str], footer: list[str]) -> dict[str, str]:
         if author := author_of(line):
             meta.setdefault("author", author)
     return meta
+
+
+def _credits(footer: list[str]) -> list[tuple[str, str | None]]:
+    """The footer's byline and republication notice, quotable as the article's last
+    paragraphs: readers ask who wrote a piece, where its author works and under what
+    licence it is republished, and these lines are the article's own words for that.
+    A bare link or a "Source: URL" line says nothing to quote."""
+    kept: list[tuple[str, str | None]] = []
+    for line in (_plain(line) for line in footer):
+        if author_of(line) or outlet_of(line):
+            kept.append((line, None))
+    return kept
 
 
 def _is_heading(line: str) -> bool:

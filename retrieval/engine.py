@@ -86,6 +86,8 @@ class Engine:
         self.engine_name = type(self.scorer).__name__
         self.sentence_vectors = build_sentence_vectors(corpus, passages, s, progress=progress)
         self.cross_encoder = build_cross_encoder(len(passages), s)
+        # Whether any article has credit lines, which are shown only as the model reads them.
+        self.has_credits = any(source.credits for source in corpus.sources)
         self.aliases = load_aliases(corpus.folder)
         for warning in self.aliases.warnings:
             log.warning("%s", warning)
@@ -199,19 +201,31 @@ class Engine:
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
-        verdict = self._verdict(parsed, candidates[:top_k])
+        if not reads and self.has_credits:  # credit lines are shown only as the model reads them
+            candidates = self._without_credits(candidates, read=[])
+        verdict = self._verdict(parsed, candidates[:top_k]) if candidates else Verdict.DECLINE
         calibrated = reads and self.decline_model is not None
         read = (
             self.reader.read_shortlist(parsed, candidates[:shortlist], meaning, suits)
             if calibrated or verdict != Verdict.DECLINE  # the fit reads what the rule declines
             else []
         )
+        unread = candidates[len(read) :] if read else candidates[shortlist:]
+        if read and self.has_credits:
+            kept = self._without_credits(candidates, read)
+            if len(kept) < len(candidates):
+                left = {c.index for c in kept}
+                if any(c.index not in left for c in candidates[:top_k]):  # the rule read one
+                    verdict = self._verdict(parsed, kept[:top_k]) if kept else Verdict.DECLINE
+                read = [c for c in read if c.index in left]
+                unread = [c for c in unread if c.index in left]
+                candidates = kept
         decision = self._decide(parsed, candidates[:top_k], read, verdict)
         if not decision.answers:
             shares_words = any(c.matched for c in candidates[:top_k])
             reason = Reason.LOW_CONFIDENCE if shares_words else Reason.NO_MATCH
             return decline(parsed, reason, explain(parsed, read or candidates, verdict, decision))
-        shown = answering(read + candidates[shortlist:], self.settings)
+        shown = answering(read + unread, self.settings)
         for position in range(offset, min(offset + top_k, len(shown))):
             if shown[position].relevance is not None and (
                 position == 0 or shown[position].quote_falls_short
@@ -234,6 +248,15 @@ class Engine:
             other_questions=parsed.other_questions,
             explanation=explain(parsed, candidates, verdict, decision),
         )
+
+    def _without_credits(
+        self, candidates: list[Candidate], read: list[Candidate]
+    ) -> list[Candidate]:
+        """``candidates`` less the credit lines that the model did not read as the answer
+        (``credit_min_logit``): every credit line that is not in ``read``."""
+        floor = self.settings.credit_min_logit
+        answers = {c.index for c in read if c.logit is not None and c.logit >= floor}
+        return [c for c in candidates if c.index in answers or not self.passages.is_credit(c.index)]
 
     def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
         """An Answer that declines before ranking, for input we cannot search."""

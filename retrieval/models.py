@@ -31,6 +31,9 @@ class Source:
     # A name made from the article's own text when it states no title: its headline line,
     # else its first words (``retrieval.titles``). Never shown as the article's ``title``.
     derived_title: str | None = None
+    # How many of the last paragraphs are its credits (the byline, the republication
+    # notice): quotable, but about the article rather than its subject.
+    credits: int = 0
 
     @property
     def about(self) -> str | None:
@@ -96,6 +99,11 @@ class Passage:
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
+
+    @property
+    def is_credit(self) -> bool:
+        """Whether this is one of its article's credit lines (``Source.credits``)."""
+        return self.paragraph > self.source.paragraphs - self.source.credits
 
     @property
     def part(self) -> int:

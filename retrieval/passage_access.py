@@ -32,6 +32,10 @@ class Passages(Protocol):
         """Where the passage with this id stands, or None."""
         ...
 
+    def is_credit(self, index: int) -> bool:
+        """Whether the passage is one of its article's credit lines (``Passage.is_credit``)."""
+        ...
+
     def take_terms(self) -> TermIds | None:
         """The passages' terms if they were just tokenized while loading (once: then freed)."""
         ...
@@ -52,6 +56,9 @@ class PassageList:
 
     def text(self, index: int) -> str:
         return self._passages[index].text
+
+    def is_credit(self, index: int) -> bool:
+        return self._passages[index].is_credit
 
     def index_of(self, passage_id: str) -> int | None:
         if self._ids is None:

@@ -12,8 +12,9 @@ from sentencex import segment
 
 # Bump when the way articles are cut into passages changes: saved indexes are keyed by it.
 # 6: huge sentences cut, passages capped in characters, a heading repeating the title is
-# no section, untitled articles get a derived title
-PASSAGES_VERSION = "6"
+# no section, untitled articles get a derived title; 7: the footer's byline and
+# republication notice are the article's last passages (``Source.credits``)
+PASSAGES_VERSION = "7"
 MAX_SENTENCES = 4
 MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
 # A "sentence" longer than this (a page without punctuation) is cut at a word boundary,

@@ -78,6 +78,11 @@ class EngineSettings:
     # passage it reads this clearly as an answer that holds one: the rule judges only the
     # first few passages, before reading (docs/quality.md, eighth session).
     cross_encoder_overrule_logit: float = 1.0
+    # An article's credit lines (byline, republication notice) are shown only when the model
+    # reads one at least this clearly as the answer: their rare words (a university, a
+    # licence) match questions that are not about the article ("how do I apply to
+    # <university>?"). Unread (no model, or past the shortlist), they are never shown.
+    credit_min_logit: float = 0.0
     # One calibrated decision (retrieval.decline, weights fitted by bench.decline_fit) over
     # every signal instead of the thresholds above, whenever the cross-encoder reads. Off:
     # on questions it was not fitted on it did no better than the rule (docs/quality.md).

@@ -117,7 +117,7 @@ _ABOUT_SUMMARY: Final = _SUMMARY_WORDS | _ABOUT_COLLECTION | _ADDRESS
 
 # "Who wrote the Conversation piece?", "who's the author of the analysis?", "when was the
 # article about the July call published?": the list of articles names each one's author,
-# outlet and date, which no passage does (the byline is not quoted). "Who wrote about the
+# outlet and date, which most articles state only in their header, never in a passage. "Who wrote about the
 # ceasefire?" asks about content and stays a question.
 _DOCUMENT = (
     r"(?:the|this|that|these|those|ur|your)\s+(?:[\w'’-]+\s+){0,3}?"

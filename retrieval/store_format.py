@@ -168,6 +168,7 @@ class PassageStore(Sequence[Passage]):
         # Passages of one source are contiguous: where each source's run starts.
         self._starts = np.searchsorted(meta[:, 0], np.arange(len(self.sources) + 1))
         self._terms: TermIds | None = None  # the build's tokens, until the index takes them
+        self._credits: npt.NDArray[np.bool_] | None = None  # which passages are credit lines
 
     def take_terms(self) -> TermIds | None:
         """The passages' terms when this store was just built (once: then they are freed)."""
@@ -205,6 +206,18 @@ class PassageStore(Sequence[Passage]):
     def text(self, index: int) -> str:
         """A passage's text without making its Passage object."""
         return self._raw(index).replace(SENTENCE_SEPARATOR, " ")
+
+    def is_credit(self, index: int) -> bool:
+        """Whether the passage is a credit line, without making its Passage object."""
+        if self._credits is None:  # once: each passage's paragraph against its source's
+            first_credit = np.array(
+                [s.paragraphs - s.credits + 1 for s in self.sources], dtype=np.int64
+            )
+            meta = self._meta
+            self._credits = (
+                meta[:, 1] >= first_credit[meta[:, 0]] if len(meta) else np.zeros(0, bool)
+            )
+        return bool(self._credits[index])
 
     def texts(self) -> Iterator[str]:
         return (self.text(i) for i in range(len(self)))

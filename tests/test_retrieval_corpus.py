@@ -41,14 +41,26 @@ def test_seed_metadata_is_detected_not_invented() -> None:
     assert second.author is None and second.outlet is None
 
 
-def test_site_chrome_and_bylines_never_become_passages() -> None:
+def test_site_chrome_never_becomes_passages() -> None:
     corpus = load_corpus(SEEDS)
     for passage in corpus.passages:
         for chrome in CHROME:
             assert chrome not in passage.text
-        assert "republished from" not in passage.text
-        assert not passage.text.startswith("Jennifer Mathers,")
         assert passage.text != corpus.sources[1].title
+
+
+def test_bylines_and_republication_notices_are_the_last_passages_marked_as_credits() -> None:
+    corpus = load_corpus(SEEDS)
+    first = [p for p in corpus.passages if p.source.file == FIRST_ARTICLE]
+    credits = [p for p in first if p.is_credit]
+    assert [p.text for p in credits] == [
+        "Jennifer Mathers, Senior Lecturer in International Politics, Aberystwyth University",
+        "This article is republished from The Conversation under a Creative Commons license. "
+        "Read the original article.",
+    ]
+    assert first[-2:] == credits and credits[0].source.credits == 2
+    assert credits[0].paragraph == credits[0].source.paragraphs - 1
+    assert not any(p.is_credit for p in corpus.passages if p.source.file == SECOND_ARTICLE)
 
 
 def test_passages_are_verbatim_sentences_with_stable_ids() -> None:
