@@ -10,13 +10,15 @@ match always scores above a non-match; ranking elsewhere is rank-bm25's own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+import itertools
+from collections.abc import Collection, Sequence
+from typing import Protocol, TypeAlias
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
 MIN_IDF = 0.01  # the floor when rank-bm25's own epsilon floor is not positive
+Pair: TypeAlias = tuple[str, str]  # a term and the term after it
 
 
 def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
@@ -48,6 +50,11 @@ class Scorer(Protocol):
 
     def terms_of(self, index: int) -> list[str]:
         """Passage ``index``'s terms in order, repeats kept: what ``tokenize`` gave the index."""
+        ...
+
+    def adjacent_pairs(self, indices: Sequence[int], pairs: Collection[Pair]) -> list[set[Pair]]:
+        """For each passage of ``indices``, which of ``pairs`` (a term, the next) it holds
+        side by side: the phrases re-ranking rewards."""
         ...
 
 
@@ -89,6 +96,10 @@ class OkapiScorer:
 
     def terms_of(self, index: int) -> list[str]:
         return list(self._terms[index])
+
+    def adjacent_pairs(self, indices: Sequence[int], pairs: Collection[Pair]) -> list[set[Pair]]:
+        wanted = set(pairs)
+        return [wanted & set(itertools.pairwise(self._terms[index])) for index in indices]
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """rank-bm25's score of every passage for ``query``."""

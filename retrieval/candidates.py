@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
@@ -88,7 +87,6 @@ class CandidateSearch:
         term_set = set(distinct)
         own = parsed.question_terms  # coverage counts the question's terms, not the scene's
         total_weight = sum(terms.weight(parsed, term) for term in own) or 1.0
-        terms_of = cache(self.scorer.terms_of)  # rerank and de-duplication read the same ones
         depth = max(needed * 3, RERANK_DEPTH)
         if within is None:
             ranked = self.scorer.top(distinct, k=depth)
@@ -103,7 +101,7 @@ class CandidateSearch:
                 ranked,
                 question=parsed.asked or parsed.cleaned,
                 query_terms=searched,
-                passage_terms=terms_of,
+                adjacent_pairs=self.scorer.adjacent_pairs,
                 passage_text=self.passages.text,
                 idf=self.scorer.idf,
                 answer_types=similarity is None,  # else after the blend, on its scale
@@ -117,7 +115,7 @@ class CandidateSearch:
         chosen: list[Candidate] = []
         chosen_terms: list[set[str]] = []
         for index, score in ranked:
-            passage_terms = set(terms_of(index))
+            passage_terms = set(self.scorer.terms_of(index))
             if any(
                 _jaccard(passage_terms, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_terms
             ):

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
+from retrieval.bm25 import Pair
 from retrieval.text import fold
 from retrieval.tokenize import term_of, term_spans, word_spans
 
@@ -123,23 +124,24 @@ def rerank(
     *,
     question: str,
     query_terms: Sequence[str],
-    passage_terms: Callable[[int], Sequence[str]],
+    adjacent_pairs: Callable[[Sequence[int], Collection[Pair]], list[set[Pair]]],
     passage_text: Callable[[int], str],
     idf: Callable[[str], float],
     answer_types: bool = True,
 ) -> list[tuple[int, float]]:
     """``ranked`` reordered by BM25 plus the phrase bonus and, unless the caller adds them
-    after other signals (``answer_types=False``), the answer-type bonuses."""
+    after other signals (``answer_types=False``), the answer-type bonuses.
+
+    ``adjacent_pairs`` is the index's: which of the query's pairs each passage holds."""
     if not ranked:
         return []
     pairs = {(a, b) for a, b in itertools.pairwise(query_terms) if a != b}
+    found = adjacent_pairs([index for index, _ in ranked], pairs) if pairs else []
     rescored = []
-    for index, score in ranked:
+    for position, (index, score) in enumerate(ranked):
         bonus = 0.0
-        if pairs:
-            terms = passage_terms(index)
-            adjacent = pairs & set(itertools.pairwise(terms))
-            bonus += PHRASE_WEIGHT * sum(idf(a) + idf(b) for a, b in adjacent)
+        if pairs and found[position]:  # summed in one order, so every run adds alike
+            bonus += PHRASE_WEIGHT * sum(idf(a) + idf(b) for a, b in sorted(found[position]))
         rescored.append((index, score + bonus))
     if answer_types:
         return favour_answer_type(rescored, question=question, passage_text=passage_text)

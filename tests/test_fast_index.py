@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
 
@@ -245,3 +246,42 @@ def test_numpy_kernel_keeps_every_passage_of_the_top_k_under_heavy_ties() -> Non
         assert sorted(ids.tolist()) == sorted(touched[dense[touched] >= kth].tolist())
         assert np.allclose(vals, dense[ids])
         assert not acc.any()  # the accumulator is left zeroed for the next query
+
+
+def test_one_term_queries_rank_alike_with_every_strategy(synthetic: list[list[str]]) -> None:
+    """The numpy kernel ranks a one-term query from its postings alone (no sums): the same
+    passages and scores as the compiled kernels, a repeated term counted twice."""
+    rng = np.random.default_rng(5)
+    terms = [synthetic[int(i)][0] for i in rng.integers(len(synthetic), size=40)]
+    assert_parity(synthetic, [[term] for term in terms] + [[term, term] for term in terms[:10]])
+
+
+def test_adjacent_pairs_agree_with_the_term_lists() -> None:
+    """FastBM25 reads the pairs from its forward index for all passages at once; they must
+    be the pairs its ``terms_of`` lists hold, never one spanning two passages."""
+    texts = [
+        "partial ceasefire talks stalled in riyadh",
+        "riyadh hosted the talks",  # "stalled riyadh" + "riyadh hosted": only across passages
+        "the partial ceasefire ended; ceasefire talks resumed",
+        "",
+        "talks stalled again",
+    ]
+    tokenized = [tokenize(text) for text in texts]
+    fast, okapi = FastBM25.build(tokenized), OkapiScorer(tokenized)
+    pairs = {
+        ("partial", "ceasefir"),
+        ("ceasefir", "talk"),
+        ("talk", "stall"),
+        ("riyadh", "host"),
+        ("stall", "riyadh"),
+        ("riyadh", "riyadh"),
+        ("unknown", "talk"),
+    }
+    indices = [0, 1, 2, 3, 4, 1, 0]
+    expected = [set(pairs) & set(itertools.pairwise(fast.terms_of(i))) for i in indices]
+    assert fast.adjacent_pairs(indices, pairs) == expected
+    assert okapi.adjacent_pairs(indices, pairs) == expected
+    assert expected[0] == {("partial", "ceasefir"), ("ceasefir", "talk"), ("talk", "stall"),
+                           ("stall", "riyadh")}  # fmt: skip
+    assert expected[1] == {("riyadh", "host")}
+    assert fast.adjacent_pairs([], pairs) == [] and fast.adjacent_pairs([2], set()) == [set()]
