@@ -15,7 +15,7 @@ import numpy as np
 
 from retrieval.bm25 import Scorer
 from retrieval.excerpts import choose_excerpt
-from retrieval.models import Excerpt
+from retrieval.models import Excerpt, Passage
 from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery
 from retrieval.query_terms import QueryTerms, model_text
@@ -135,12 +135,14 @@ class CandidateSearch:
         candidate: Candidate,
         meaning: np.ndarray | None,
         suits: Callable[[str], bool] | None,
+        passage: Passage | None = None,
     ) -> Excerpt:
-        """The quote a passage would be shown by: its sentences that best answer."""
+        """The quote a passage would be shown by: its sentences that best answer
+        (``passage``: the candidate's, when the caller has made it already)."""
         closeness = None
         if meaning is not None and self.sentence_vectors is not None:
             closeness = self.sentence_vectors.sentence_scores(candidate.index, meaning)
-        passage = self.passages[candidate.index]
+        passage = passage or self.passages[candidate.index]
         return choose_excerpt(passage, candidate.matched, self.scorer.idf, closeness, suits=suits)
 
     def _blend(

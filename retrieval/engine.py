@@ -316,10 +316,11 @@ class Engine:
         meaning: np.ndarray | None,
         suits: AnswerTest | None,
     ) -> Result:
+        passage = self.passages[candidate.index]
         return Result(
             rank=rank,
             score=candidate.score if candidate.relevance is None else candidate.relevance,
-            passage=self.passages[candidate.index],
-            excerpt=candidate.excerpt or self.search.excerpt(candidate, meaning, suits),
+            passage=passage,
+            excerpt=candidate.excerpt or self.search.excerpt(candidate, meaning, suits, passage),
             matched_terms=tuple(sorted(candidate.matched)),
         )

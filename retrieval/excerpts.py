@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import numpy as np
 
 from retrieval.models import Excerpt, Passage
-from retrieval.tokenize import term_set, term_spans
+from retrieval.tokenize import term_spans
 
 MAX_EXCERPT_SENTENCES = 3
 # With meaning-based matching, a window's share of the matched terms' weight (0-1) plus
@@ -33,10 +33,13 @@ def highlight_spans(text: str, terms: Collection[str]) -> tuple[tuple[int, int],
     Marked words joined by a hyphen or slash ("30-day") become one span, so a
     renderer marks "30-day" rather than "30" and "day" apart.
     """
+    return _joined(text, [span for span in term_spans(text) if span[2] in terms])
+
+
+def _joined(text: str, marked: Iterable[tuple[int, int, str]]) -> tuple[tuple[int, int], ...]:
+    """The spans of ``marked`` words of ``text``, those joined by a hyphen or slash as one."""
     spans: list[tuple[int, int]] = []
-    for start, end, term in term_spans(text):
-        if term not in terms:
-            continue
+    for start, end, _ in marked:
         if spans and text[spans[-1][1] : start] in _JOINERS:
             spans[-1] = (spans[-1][0], end)
         else:
@@ -61,7 +64,9 @@ def choose_excerpt(
     """
     sentences = passage.sentences
     wanted = set(terms)
-    sentence_terms = [term_set(s) & wanted for s in sentences]
+    # Each sentence's matched words, read once: for the choice here and the highlights.
+    marked = [[span for span in term_spans(s) if span[2] in wanted] for s in sentences]
+    sentence_terms = [{term for _, _, term in spans} for spans in marked]
     count = len(sentences)
     total = sum(idf(t) for t in set().union(*sentence_terms)) or 1.0
     meaning = closeness if closeness is not None and len(closeness) == count else None
@@ -78,20 +83,38 @@ def choose_excerpt(
             if weight > best[0] + 1e-9:
                 best = (weight, start, start + size)
     _, start, end = best
-    return window_excerpt(passage, terms, start, end)
+    return window_excerpt(passage, terms, start, end, marked=marked)
 
 
-def window_excerpt(passage: Passage, terms: Collection[str], start: int, end: int) -> Excerpt:
+def window_excerpt(
+    passage: Passage,
+    terms: Collection[str],
+    start: int,
+    end: int,
+    *,
+    marked: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+) -> Excerpt:
     """Sentences ``start:end`` of a passage as the quote; one ending on a question ("So,
-    why ...?") takes the next sentence too: that is where the article answers it."""
+    why ...?") takes the next sentence too: that is where the article answers it.
+
+    ``marked``: each sentence's spans of ``terms`` when the caller has read them already.
+    """
     sentences = passage.sentences
     count = len(sentences)
     while end < count and _is_question(sentences[end - 1]) and end - start <= MAX_EXCERPT_SENTENCES:
         end += 1
     text = " ".join(sentences[start:end])
+    if marked is None:
+        highlights = highlight_spans(text, terms)
+    else:  # the same spans as highlight_spans(text): sentences join with a space, no joiner
+        offset, shifted = 0, list[tuple[int, int, str]]()
+        for sentence, spans in zip(sentences[start:end], marked[start:end], strict=True):
+            shifted.extend((offset + a, offset + b, term) for a, b, term in spans)
+            offset += len(sentence) + 1
+        highlights = _joined(text, shifted)
     return Excerpt(
         text=text,
-        highlights=highlight_spans(text, terms),
+        highlights=highlights,
         cut_before=start > 0,
         cut_after=end < count,
     )

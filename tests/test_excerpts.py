@@ -3,7 +3,7 @@ repeat the question's words."""
 
 from __future__ import annotations
 
-from retrieval.excerpts import choose_excerpt
+from retrieval.excerpts import choose_excerpt, highlight_spans
 from retrieval.models import Passage, Source
 from retrieval.rerank import answer_test
 from retrieval.tokenize import tokenize
@@ -76,3 +76,26 @@ def test_questions_of_no_known_kind_have_no_test() -> None:
     suits = answer_test("How many people were hurt?")
     assert suits is not None
     assert suits("at least 35 people") and not suits("nobody knows")
+
+
+def test_the_quotes_highlights_are_its_matched_words_wherever_the_window_falls() -> None:
+    """The chooser reads each sentence's words once and shifts them into the quote: the
+    spans must be what ``highlight_spans`` finds in the quote's text, hyphenated and
+    slashed words marked as one, and the quote's first words at the right place."""
+    text = passage(
+        "A 30-day truce was proposed in March.",
+        "Kyiv/Moscow talks on the 30-day truce stalled.",
+        "Nobody expects a truce soon; the talks resume in May.",
+        "Weather delayed the ferry.",
+    )
+    asked = ("30-day truce talks", "kyiv moscow talks", "proposed march stalled", "resume weather")
+    for question in asked:
+        wanted = terms(question)
+        excerpt = choose_excerpt(text, wanted, idf)
+        assert excerpt.highlights == highlight_spans(excerpt.text, wanted), question
+        assert excerpt.highlights, question
+        if question in asked[2:]:  # these words lie in two sentences
+            assert excerpt.text.count(". ") + excerpt.text.count("; ") >= 1, question
+    spans = choose_excerpt(text, terms("kyiv moscow talks"), idf).highlights
+    quote = choose_excerpt(text, terms("kyiv moscow talks"), idf).text
+    assert quote[spans[0][0] : spans[0][1]] == "Kyiv/Moscow"
