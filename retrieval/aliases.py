@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ALIASES_FILE = "aliases.yaml"
 _FORMAT_HINT = (
     "the file must be a YAML list of groups, each a list of names that mean the same, "
@@ -216,6 +214,8 @@ def load_aliases(folder: Path, *, countries: bool = True) -> Aliases:
     path = folder / ALIASES_FILE
     if not path.is_file():
         return Aliases(groups=builtin)
+    import yaml  # only for a folder with its own aliases (~10 ms of start-up)
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Final
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Final
 
 from retrieval.text import clean_line
+
+if TYPE_CHECKING:  # markdown-it loads with the first Markdown file (~20 ms of start-up)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Marks a list item or table row: its own paragraph, never taken for a heading however
 # short ("- Founded in 1998"). Never in article text (control characters are stripped).
@@ -29,6 +30,8 @@ _HTML_HEADING = re.compile(r"^\s*<h[1-6](?:\s[^>\n]*)?>(?P<text>.*?)</h[1-6]\s*>
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table").disable("code")
 
 

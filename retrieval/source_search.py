@@ -15,8 +15,6 @@ from enum import IntEnum
 from functools import lru_cache
 from typing import Final
 
-from rapidfuzz import fuzz
-
 from retrieval.models import Source
 from retrieval.text import fold
 from retrieval.titles import title_key
@@ -66,6 +64,8 @@ def _match(needle: str, key: str) -> tuple[MatchKind, float] | None:
     if needle in key:
         return MatchKind.SUBSTRING, 0.0
     if len(needle) >= FUZZY_MIN_CHARS:
+        from rapidfuzz import fuzz  # only for a near miss (~7 ms of start-up)
+
         score = fuzz.partial_ratio(needle, key)
         if score >= FUZZY_MIN_SCORE:
             return MatchKind.FUZZY, -score

@@ -17,11 +17,10 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-from rapidfuzz.distance import OSA
-from symspellpy import SymSpell, Verbosity
-from symspellpy.abstract_distance_comparer import AbstractDistanceComparer
-from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+if TYPE_CHECKING:  # symspellpy and rapidfuzz load with the first index (~15 ms of start-up)
+    from symspellpy import SymSpell
 
 MIN_CORRECTABLE_LENGTH = 4  # "US", "war", "oil": too short to tell a typo from another word
 SHORT_WORD_LENGTH = 5  # words up to this long get one edit, longer words two
@@ -58,15 +57,21 @@ def possessive_parts(word: str) -> tuple[str, str]:
             return word[:end], word[end:]
 
 
-class _RapidfuzzOSA(AbstractDistanceComparer):  # type: ignore[misc]  # symspellpy is untyped
+@cache
+def _rapidfuzz_osa() -> Any:
     """symspellpy's distance interface backed by rapidfuzz's C implementation."""
+    from rapidfuzz.distance import OSA
+    from symspellpy.abstract_distance_comparer import AbstractDistanceComparer
 
-    def distance(self, string_1: str | None, string_2: str | None, max_distance: int) -> int:
-        if string_1 is None or string_2 is None:
-            longest = len(string_1 or string_2 or "")
-            return longest if longest <= max_distance else -1
-        result = OSA.distance(string_1, string_2, score_cutoff=max_distance)
-        return result if result <= max_distance else -1
+    class RapidfuzzOSA(AbstractDistanceComparer):  # type: ignore[misc]  # symspellpy is untyped
+        def distance(self, string_1: str | None, string_2: str | None, max_distance: int) -> int:
+            if string_1 is None or string_2 is None:
+                longest = len(string_1 or string_2 or "")
+                return longest if longest <= max_distance else -1
+            result = OSA.distance(string_1, string_2, score_cutoff=max_distance)
+            return result if result <= max_distance else -1
+
+    return RapidfuzzOSA()
 
 
 def vocabulary_from_texts(texts: Iterable[str]) -> Counter[str]:
@@ -194,7 +199,7 @@ class SpellingCorrector:
         for index in (self._index, self._others):
             if index is None:
                 continue
-            suggestions = index.lookup(folded, Verbosity.CLOSEST, max_edit_distance=max_distance)
+            suggestions = index.lookup(folded, _closest(), max_edit_distance=max_distance)
             if suggestions:
                 best = min(suggestions, key=lambda item: (item.distance, -item.count, item.term))
                 return str(best.term)
@@ -226,12 +231,22 @@ def english_forms(has_term: Callable[[str], bool]) -> dict[str, int]:
     }
 
 
+def _closest() -> Any:
+    """symspellpy's "closest suggestions" (imported with the first index, so already loaded)."""
+    from symspellpy import Verbosity
+
+    return Verbosity.CLOSEST
+
+
 def _index_of(frequencies: Mapping[str, int]) -> SymSpell:
+    from symspellpy import SymSpell
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
     index = SymSpell(
         max_dictionary_edit_distance=MAX_EDIT_DISTANCE,
         prefix_length=PREFIX_LENGTH,
         count_threshold=1,
-        distance_comparer=EditDistance(DistanceAlgorithm.USER_PROVIDED, _RapidfuzzOSA()),
+        distance_comparer=EditDistance(DistanceAlgorithm.USER_PROVIDED, _rapidfuzz_osa()),
     )
     for word, count in frequencies.items():
         if count > 0:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import yaml
-
 
 class PageError(ValueError):
     """The page has no article text to read; the message says why and what to do."""
@@ -34,4 +32,6 @@ def page_as_markdown(page: str) -> str:
     declared = {name: value for name, value in fields.items() if value}
     if not declared:
         return str(body)
+    import yaml  # with the first web page, not at every start (~10 ms)
+
     return f"---\n{yaml.safe_dump(declared, allow_unicode=True, sort_keys=False)}---\n{body}"

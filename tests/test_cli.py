@@ -58,6 +58,15 @@ def _harbour_corpus(folder: Path) -> Path:
     return folder
 
 
+def _plain_text_corpus(folder: Path) -> Path:
+    """The harbour article as plain text, without front matter: no parser but the plain one."""
+    (folder / "harbour.txt").write_text(
+        "Harbour news\n\nThe harbour master closed the north pier after the storm.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _seed_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process commands read the temporary copy of the seeds, never the repository's."""
@@ -526,11 +535,14 @@ def test_article_restricts_the_answer_to_one_article(capsys: pytest.CaptureFixtu
 
 
 def test_ask_without_models_loads_no_model_runtime_discord_or_vote_store(tmp_path: Path) -> None:
+    """Nor the parsers of what the folder does not hold (Markdown, front matter, web pages,
+    aliases) or the spelling index a question without typos never needs."""
     script = (
         "import sys\n"
         "from bot.cli import main\n"
         "code = main(['ask', '--json', 'Why was the pier closed?'])\n"
-        "wanted = ('onnxruntime', 'discord', 'bot.store', 'sqlite3', 'trafilatura', 'tqdm')\n"
+        "wanted = ('onnxruntime', 'discord', 'bot.store', 'sqlite3', 'trafilatura', 'tqdm',\n"
+        "          'markdown_it', 'frontmatter', 'yaml', 'symspellpy', 'rapidfuzz')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in wanted or m in wanted))\n"
         "sys.exit(code)\n"
     )
@@ -543,7 +555,7 @@ def test_ask_without_models_loads_no_model_runtime_discord_or_vote_store(tmp_pat
         check=False,
         env=_CLEAN_ENV
         | {
-            "SEEDBOT_CORPUS_DIR": str(_harbour_corpus(tmp_path)),
+            "SEEDBOT_CORPUS_DIR": str(_plain_text_corpus(tmp_path)),
             "SEEDBOT_SEMANTIC": "false",
             "SEEDBOT_CROSS_ENCODER": "false",
         },
