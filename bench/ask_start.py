@@ -1,13 +1,16 @@
 """How long a one-question ``seedbot ask`` process takes, start to exit, with the index saved.
 
-    .venv/bin/python -m bench.ask_start --corpus DIR [--runs 7] [--question TEXT] [--before REV]
+    .venv/bin/python -m bench.ask_start --corpus DIR [--runs 7] [--question TEXT]
+        [--before REV [--before-corpus DIR]]
 
 Each run is a whole process: ``python -m bot --corpus DIR ask QUESTION``, its imports,
 opening the saved index, loading the models and answering. The variants take turns
 at each run, so a busy machine slows them alike: the models on (the default
 settings), the models off (``SEEDBOT_SEMANTIC=false SEEDBOT_CROSS_ENCODER=false``) and,
 as the floor no change can go below, the interpreter alone (``python -c pass``); with
-``--before REV``, the code at that git revision with the default settings. The question
+``--before REV``, the code at that git revision with the default settings, over
+``--before-corpus`` when given (a copy of the folder indexed by that code: when the two
+cut passages differently, one folder would be re-indexed at every turn). The question
 is four words of a paragraph of the folder (``bench.cli_batch.questions``), so it needs
 no spelling index; ``--question`` asks another. The folder should already hold its
 index (``seedbot --corpus DIR index``), and the kernels be compiled (any earlier run).
@@ -51,6 +54,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--question", help="default: four words of a paragraph of the folder")
     parser.add_argument("--before", help="a git revision to compare with, e.g. main")
+    parser.add_argument(
+        "--before-corpus",
+        type=Path,
+        help="the folder the --before code reads (a copy with its own saved index): needed "
+        "when the two cut passages differently, or each turn rebuilds the other's index",
+    )
     args = parser.parse_args()
     question = args.question or questions(args.corpus, 1)[0]
     ask = [sys.executable, "-m", "bot", "--corpus", str(args.corpus), "ask", question]
@@ -62,7 +71,9 @@ def main() -> None:
         }
         if args.before:
             before = code_at(args.before, Path(scratch))
-            variants = {f"before ({args.before})": (ask, before, {}), **variants}
+            folder = args.before_corpus or args.corpus
+            asked = [sys.executable, "-m", "bot", "--corpus", str(folder), "ask", question]
+            variants = {f"before ({args.before})": (asked, before, {}), **variants}
         print(f"seedbot ask {question!r} over {args.corpus}, {args.runs} runs of each in turn")
         print(f"load average at the start {load_average()}")
         times: dict[str, list[float]] = {label: [] for label in variants}
