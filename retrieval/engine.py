@@ -210,16 +210,11 @@ class Engine:
             if calibrated or verdict != Verdict.DECLINE  # the fit reads what the rule declines
             else []
         )
-        unread = candidates[len(read) :] if read else candidates[shortlist:]
+        unread = candidates[shortlist:]  # after the shortlist: in the first stage's order
         if read and self.has_credits:
-            kept = self._without_credits(candidates, read)
-            if len(kept) < len(candidates):
-                left = {c.index for c in kept}
-                if any(c.index not in left for c in candidates[:top_k]):  # the rule read one
-                    verdict = self._verdict(parsed, kept[:top_k]) if kept else Verdict.DECLINE
-                read = [c for c in read if c.index in left]
-                unread = [c for c in unread if c.index in left]
-                candidates = kept
+            candidates, read, unread, verdict = self._credits_as_read(
+                parsed, candidates, read, unread, verdict, top_k
+            )
         decision = self._decide(parsed, candidates[:top_k], read, verdict)
         if not decision.answers:
             shares_words = any(c.matched for c in candidates[:top_k])
@@ -248,6 +243,27 @@ class Engine:
             other_questions=parsed.other_questions,
             explanation=explain(parsed, candidates, verdict, decision),
         )
+
+    def _credits_as_read(
+        self,
+        parsed: ParsedQuery,
+        candidates: list[Candidate],
+        read: list[Candidate],
+        unread: list[Candidate],
+        verdict: Verdict,
+        top_k: int,
+    ) -> tuple[list[Candidate], list[Candidate], list[Candidate], Verdict]:
+        """The candidates, read and unread ones, without the credit lines the model did not
+        read as the answer, and the rule's verdict again if it judged one of those."""
+        kept = self._without_credits(candidates, read)
+        if len(kept) == len(candidates):
+            return candidates, read, unread, verdict
+        left = {c.index for c in kept}
+        if any(c.index not in left for c in candidates[:top_k]):
+            verdict = self._verdict(parsed, kept[:top_k]) if kept else Verdict.DECLINE
+        read = [c for c in read if c.index in left]
+        unread = [c for c in unread if c.index in left]
+        return kept, read, unread, verdict
 
     def _without_credits(
         self, candidates: list[Candidate], read: list[Candidate]
