@@ -103,7 +103,8 @@ class Passage:
     @property
     def is_credit(self) -> bool:
         """Whether this is one of its article's credit lines (``Source.credits``)."""
-        return self.paragraph > self.source.paragraphs - self.source.credits
+        credits = self.source.credits
+        return credits > 0 and self.paragraph > self.source.paragraphs - credits
 
     @property
     def part(self) -> int:

@@ -210,8 +210,10 @@ class PassageStore(Sequence[Passage]):
     def is_credit(self, index: int) -> bool:
         """Whether the passage is a credit line, without making its Passage object."""
         if self._credits is None:  # once: each passage's paragraph against its source's
+            never = np.iinfo(np.int64).max  # an article without credits
             first_credit = np.array(
-                [s.paragraphs - s.credits + 1 for s in self.sources], dtype=np.int64
+                [s.paragraphs - s.credits + 1 if s.credits else never for s in self.sources],
+                dtype=np.int64,
             )
             meta = self._meta
             self._credits = (

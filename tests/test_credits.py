@@ -10,6 +10,7 @@ import pytest
 
 from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
+from retrieval.models import Passage, Source
 from retrieval.settings import EngineSettings
 from retrieval.store_format import PassageStore
 
@@ -84,3 +85,11 @@ def test_without_the_model_credit_lines_are_never_shown(folder: Path) -> None:
     assert all(not r.passage.is_credit for r in answer.results)
     answer = quick.answer("who is jane hollis of kestrel university", top_k=5)
     assert all(not r.passage.is_credit for r in answer.results)
+
+
+def test_a_passage_of_an_article_without_credits_is_never_one() -> None:
+    """Whatever its counts say: a Source made by hand states no paragraphs at all."""
+    bare = Passage(id="a.txt#p1.1", source=Source(file="a.txt"), paragraph=1, sentences=("x.",))
+    assert not bare.is_credit
+    counted = replace(bare, source=Source(file="a.txt", paragraphs=3, credits=1), paragraph=3)
+    assert counted.is_credit and not replace(counted, paragraph=2).is_credit
