@@ -1,5 +1,5 @@
 """``python -m bot`` runs the same command line as ``seedbot``."""
 
-from bot.cli import main
+from bot.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())
