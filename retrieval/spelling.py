@@ -195,11 +195,13 @@ class SpellingCorrector:
         folded = word.casefold()
         if _never_corrected(folded, self._known) or folded in self._frequencies:
             return None
+        from symspellpy import Verbosity  # loaded with the index already
+
         max_distance = 1 if len(folded) <= SHORT_WORD_LENGTH else MAX_EDIT_DISTANCE
         for index in (self._index, self._others):
             if index is None:
                 continue
-            suggestions = index.lookup(folded, _closest(), max_edit_distance=max_distance)
+            suggestions = index.lookup(folded, Verbosity.CLOSEST, max_edit_distance=max_distance)
             if suggestions:
                 best = min(suggestions, key=lambda item: (item.distance, -item.count, item.term))
                 return str(best.term)
@@ -229,13 +231,6 @@ def english_forms(has_term: Callable[[str], bool]) -> dict[str, int]:
         for word, count in english_frequencies().items()
         if (term := term_of(word)) is not None and has_term(term)
     }
-
-
-def _closest() -> Any:
-    """symspellpy's "closest suggestions" (imported with the first index, so already loaded)."""
-    from symspellpy import Verbosity
-
-    return Verbosity.CLOSEST
 
 
 def _index_of(frequencies: Mapping[str, int]) -> SymSpell:

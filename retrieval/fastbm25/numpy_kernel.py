@@ -34,7 +34,7 @@ def top_k_numpy(
     """
     if rows.size == 1:  # one term: its postings are the passages' scores, no sums needed
         lo, hi = int(indptr[rows[0]]), int(indptr[rows[0] + 1])
-        return _best(doc_ids[lo:hi].astype(np.int32), np.float32(weights[0]) * scores[lo:hi], k)
+        return _best(doc_ids[lo:hi], np.float32(weights[0]) * scores[lo:hi], k)
     parts = []
     for n, (r, w) in enumerate(zip(rows.tolist(), weights.tolist(), strict=True)):
         lo, hi = int(indptr[r]), int(indptr[r + 1])
