@@ -32,6 +32,10 @@ class Reason(Enum):
     MODEL_UPHELD = "few of the question's words are covered, but the cross-encoder reads the passage as an answer"
     MODEL_DOUBTS = "few of the question's words are covered and the cross-encoder does not read any passage as an answer"
     MODEL_UNRELATED = "the cross-encoder reads every shortlisted passage as unrelated"
+    MODEL_DOUBTS_NAME = (
+        "it names someone or something the articles never mention, and the cross-encoder "
+        "does not read any passage as an answer"
+    )
     MODEL_OVERRULED = (
         "no passage found first holds the figure it asks for, but the cross-encoder reads "
         "a shortlisted passage that holds one clearly as an answer"
@@ -58,7 +62,10 @@ def _number(value: float | None) -> str:
 
 
 def _unknown_names(why: Mapping[str, Any]) -> list[str]:
-    """Names in the question that no passage holds, nor an alias of them."""
+    """Names in the question that no passage holds, nor an alias of them (as the engine
+    counted them, when its explanation says)."""
+    if "unknown_names" in why:
+        return list(why["unknown_names"])
     absent = {term["term"] for term in why.get("terms", ()) if not term["passages_with_term"]}
     aliased = set(why.get("alias_terms", ()))
     return [name for name in why.get("names", ()) if name in absent and name not in aliased]
@@ -120,7 +127,7 @@ def signals(why: Mapping[str, Any], settings: EngineSettings) -> list[Signal]:
             Signal(
                 "cross-encoder logit",
                 _number(logit),
-                f"≥ {_number(settings.cross_encoder_min_logit)} when doubtful, "
+                f"≥ {_number(settings.cross_encoder_min_logit)} when doubtful or a name unknown, "
                 f"≥ {_number(settings.cross_encoder_overrule_logit)} to overrule, "
                 f"≥ {_number(settings.cross_encoder_unrelated_logit)} always",
                 outcome,
@@ -157,6 +164,9 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
     if verdict is Verdict.DOUBTFUL:
         return Reason.MODEL_DOUBTS
     if verdict is Verdict.ANSWER:
+        logit = top.get("logit")
+        if unknown and logit is not None and logit >= settings.cross_encoder_unrelated_logit:
+            return Reason.MODEL_DOUBTS_NAME
         return Reason.MODEL_UNRELATED
     if (
         meaning

@@ -96,7 +96,8 @@ def mark_terms(excerpt: Excerpt, *, ansi: bool) -> str:
 
 
 def citation(passage: Passage) -> str:
-    """Title, author or outlet, date, paragraph and file: where exactly the quote stands."""
+    """Title, author or outlet, date, section, paragraph and file: where exactly the quote
+    stands (the section as the bot's citation gives it: a teaser list's says so)."""
     source = passage.source
     parts = [source.label] if source.label != source.file else []  # stated or derived title
     by = ", ".join(part for part in (source.author, source.outlet) if part)
@@ -104,7 +105,8 @@ def citation(passage: Passage) -> str:
         parts.append(by)
     if source.date:
         parts.append(source.date)
-    parts.append(f"paragraph {passage.paragraph}")
+    where = f"paragraph {passage.paragraph}"
+    parts.append(f"{passage.section}, {where}" if passage.section else where)
     parts.append(source.file)
     return printable(" · ".join(parts))
 

@@ -10,7 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from retrieval.boilerplate import MAX_CHROME_CHARS, is_chrome_line, is_trailer_marker
+from retrieval.boilerplate import (
+    MAX_CHROME_CHARS,
+    is_chrome_line,
+    is_teaser_marker,
+    is_trailer_marker,
+)
 from retrieval.front_matter import FrontMatterError, read_front_matter
 from retrieval.markdown import HEADING, ITEM, markdown_lines
 from retrieval.metadata import author_of, date_of, is_attribution, outlet_of, url_of
@@ -40,6 +45,10 @@ _SENTENCE_END_CHARS = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")", "
 LEAD_CHARS = 160  # of an article's first sentence kept to tell it by in lists
 MAX_FIELD_CHARS = 1_000  # of one front-matter value: a citation, not a document
 _ITEM = ITEM  # a Markdown list item or table row
+MAX_TEASERS = 30  # headlines kept from a page's lists of its other stories
+MAX_TEASER_CHARS = 400  # a teaser is a headline or its first line, not an article
+MIN_TEASER_WORDS = 4  # fewer: a date, a section name, "Read more"
+_COPYRIGHT = "©"
 
 
 class ArticleError(Exception):
@@ -61,7 +70,7 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     """Split one article's text into metadata and passages."""
     declared, body_text = _front_matter(text)
     lines = markdown_lines(body_text) if markdown else _join_wrapped(_clean_lines(body_text))
-    lines = _drop_trailer(lines)
+    lines, trailer = _split_trailer(lines)
     lines = _drop_chrome(lines)
     header, body, footer = _split_header_footer(lines, titled="title" in declared)
     detected = _detect_metadata(header, footer)
@@ -73,7 +82,8 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
     if not paragraphs:
         raise ArticleError("has no article text (it is empty or only site chrome)")
     credits = _credits(footer)
-    paragraphs += credits
+    teasers = _teasers(trailer, seen=[title or "", *lines])
+    paragraphs += credits + teasers
     groups = passage_groups(paragraphs)
     headline = _plain(body[0]) if body and _is_heading(body[0]) else None
     source = Source(
@@ -93,7 +103,7 @@ def parse_article(text: str, relative: str, *, markdown: bool = False) -> Articl
         passages=len(groups),
         lead=_lead(groups[0][2][0]) if groups and groups[0][2] else None,
         derived_title=None if title else derived_title(headline, paragraphs[0][0]),
-        credits=len(credits),
+        asides=len(credits) + len(teasers),
     )
     return Article(
         source,
@@ -170,18 +180,67 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     return joined
 
 
-def _drop_trailer(lines: list[str]) -> list[str]:
-    """Cut at the first trailer marker that follows some article text."""
+def _split_trailer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines before the first trailer marker that follows some article text, and the
+    trailer from that marker on."""
     seen_text = 0  # lines of 12 words or more; only whether there are 2 yet matters
     for index, line in enumerate(lines):
         if seen_text >= 2:
             # Markers are short and not empty: most lines are neither (checked here, cheaply;
             # a heading or item marker adds at most two characters).
             if 0 < len(line) <= MAX_CHROME_CHARS + 2 and is_trailer_marker(_plain(line)):
-                return lines[:index]
+                return lines[:index], lines[index:]
         elif len(line.split()) >= 12:
             seen_text += 1
-    return lines
+    return lines, []
+
+
+def _teasers(trailer: list[str], seen: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The headlines the trailer lists under a teaser marker ("Don't Miss", "Related
+    posts"), each once, as quotable paragraphs in a section named by the marker.
+
+    Readers ask about them ("which countries left the landmine treaty?", of a page whose
+    "Don't Miss" list says so), and the page's words are the honest answer as long as the
+    citation says where on the page they stand. A headline (a line that ends no sentence)
+    and the line after it, its snippet, are one teaser. Comment forms, bylines, dates, links and
+    copyright lines under or after the list are not teasers; a list stops at the next
+    marker of another kind. At most ``MAX_TEASERS``: a page can list a hundred."""
+    known = {fold(_plain(line)) for line in seen if 0 < len(line) <= MAX_TEASER_CHARS}
+    teasers: list[tuple[str, str | None]] = []
+    section: str | None = None
+    joins = False  # whether the next teaser line goes with the last (a headline's snippet)
+    for line in trailer:
+        plain = _plain(line).strip()
+        if not plain:
+            continue
+        if is_trailer_marker(plain):
+            section = plain.rstrip(".!:") if is_teaser_marker(plain) else None
+            joins = False
+            continue
+        key = fold(plain)
+        if (
+            section is None
+            or len(plain) > MAX_TEASER_CHARS
+            or len(plain.split()) < MIN_TEASER_WORDS
+            or key in known
+            or is_chrome_line(plain)
+            or _COPYRIGHT in plain
+            or "all rights reserved" in key
+            or url_of(plain)
+            or author_of(plain)
+        ):
+            continue
+        known.add(key)
+        if joins and teasers and teasers[-1][1] == section:
+            # A headline, then its first lines: one teaser, read and quoted together.
+            teasers[-1] = (f"{teasers[-1][0]}\n{plain}", section)
+            joins = False
+            continue
+        if len(teasers) == MAX_TEASERS:
+            break
+        teasers.append((plain, section))
+        joins = not _ends_sentence(plain)
+    return teasers
 
 
 def _drop_chrome(lines: list[str]) -> list[str]:

@@ -2,7 +2,9 @@
 
 Two kinds: lines that are chrome wherever they stand ("2 mins read", "Share this"),
 and trailer markers after which nothing belongs to the article any more
-("Leave a Reply", "Don't Miss", "Related posts" ...).
+("Leave a Reply", "Don't Miss", "Related posts" ...). Of those, the ones that head a
+list of the site's other stories ("Don't Miss", "Related posts") are teaser markers:
+the headlines under them are quotable asides (``article_parser``), the rest is not.
 """
 
 from __future__ import annotations
@@ -25,15 +27,22 @@ _CHROME_LINE = re.compile(
     re.VERBOSE,
 )
 
-# Lines that start the page's trailer: comment forms, teaser lists, related links.
+# Lines that head the page's lists of its other stories.
+_TEASER_MARKER = re.compile(
+    r"""^(
+        don'?t\s+miss(\s+out)?
+      | (you\s+(may|might)\s+also\s+like|recommended(\s+for\s+you)?|more\s+from\s+.*|read\s+next)
+      | (related|popular|latest|trending|most\s+read)(\s+(posts?|articles?|stories|news|reads))?
+    )[.!:]?$""",
+    re.VERBOSE,
+)
+
+# Lines that start the page's trailer (as the teaser markers do): comment forms, author boxes.
 _TRAILER_MARKER = re.compile(
     r"""^(
         leave\s+a\s+(reply|comment)
       | (post\s+a\s+|add\s+a\s+)?comments?(\s*\(\d+\))?
       | your\s+email\s+address\s+will\s+not\s+be\s+published.*
-      | don'?t\s+miss(\s+out)?
-      | (you\s+(may|might)\s+also\s+like|recommended(\s+for\s+you)?|more\s+from\s+.*|read\s+next)
-      | (related|popular|latest|trending|most\s+read)(\s+(posts?|articles?|stories|news|reads))?
       | (about\s+the\s+author|subscribe(\s+to\s+.*)?|newsletter)
     )[.!:]?$""",
     re.VERBOSE,
@@ -50,4 +59,12 @@ def is_chrome_line(line: str) -> bool:
 
 def is_trailer_marker(line: str) -> bool:
     """True for a line after which the rest of the page is not the article."""
-    return len(line) <= MAX_CHROME_CHARS and bool(_TRAILER_MARKER.match(fold(line).strip()))
+    if len(line) > MAX_CHROME_CHARS:
+        return False
+    folded = fold(line).strip()
+    return bool(_TRAILER_MARKER.match(folded) or _TEASER_MARKER.match(folded))
+
+
+def is_teaser_marker(line: str) -> bool:
+    """True for a trailer marker that heads a list of the site's other stories."""
+    return len(line) <= MAX_CHROME_CHARS and bool(_TEASER_MARKER.match(fold(line).strip()))

@@ -34,7 +34,7 @@ from retrieval.decline import Decision, fitted, gather
 from retrieval.explanations import Explainer
 from retrieval.follow_ons import answering
 from retrieval.messages import Reason
-from retrieval.models import Answer, Passage, Result, Source
+from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from retrieval.passage_access import passages_of
 from retrieval.query import ParsedQuery
 from retrieval.query_terms import QueryTerms
@@ -42,6 +42,7 @@ from retrieval.reading import AnswerTest, Reader
 from retrieval.refusals import before_search, decline, unknown_article
 from retrieval.rerank import answer_test
 from retrieval.settings import EngineSettings
+from retrieval.small_talk import asks_author
 from retrieval.source_search import find_sources
 from retrieval.verdict import Verdict, judge, model_agrees, overruled
 
@@ -86,8 +87,8 @@ class Engine:
         self.engine_name = type(self.scorer).__name__
         self.sentence_vectors = build_sentence_vectors(corpus, passages, s, progress=progress)
         self.cross_encoder = build_cross_encoder(len(passages), s)
-        # Whether any article has credit lines, which are shown only as the model reads them.
-        self.has_credits = any(source.credits for source in corpus.sources)
+        # Whether any article has asides (credits, teasers), shown only as the model reads them.
+        self.has_asides = any(source.asides for source in corpus.sources)
         self.aliases = load_aliases(corpus.folder)
         for warning in self.aliases.warnings:
             log.warning("%s", warning)
@@ -108,6 +109,7 @@ class Engine:
             s,
             has_meaning=self.sentence_vectors is not None,
             has_reader=self.cross_encoder is not None,
+            unknown_names=self._unknown_names,
         )
 
     @classmethod
@@ -184,7 +186,7 @@ class Engine:
         parsed = self.parse(question)
         refusal = self._refusal(parsed, question)
         if refusal:
-            return refusal
+            return self._byline(parsed, refusal) or refusal
         within = None
         if article is not None:
             if not any(source.file == article for source in self.sources):
@@ -201,9 +203,16 @@ class Engine:
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
-        if not reads and self.has_credits:  # credit lines are shown only as the model reads them
-            candidates = self._without_credits(candidates, read=[])
-        verdict = self._verdict(parsed, candidates[:top_k]) if candidates else Verdict.DECLINE
+        unread_asides = (
+            not reads and self.has_asides
+        )  # asides are shown only as the model reads them
+        if unread_asides:
+            candidates = self._without_asides(candidates, read=[])
+        verdict = (
+            self._verdict(parsed, candidates[:top_k], without_asides=unread_asides)
+            if candidates
+            else Verdict.DECLINE
+        )
         calibrated = reads and self.decline_model is not None
         read = (
             self.reader.read_shortlist(parsed, candidates[:shortlist], meaning, suits)
@@ -211,8 +220,8 @@ class Engine:
             else []
         )
         unread = candidates[shortlist:]  # after the shortlist: in the first stage's order
-        if read and self.has_credits:
-            candidates, read, unread, verdict = self._credits_as_read(
+        if read and self.has_asides:
+            candidates, read, unread, verdict = self._asides_as_read(
                 parsed, candidates, read, unread, verdict, top_k
             )
         decision = self._decide(parsed, candidates[:top_k], read, verdict)
@@ -244,7 +253,7 @@ class Engine:
             explanation=explain(parsed, candidates, verdict, decision),
         )
 
-    def _credits_as_read(
+    def _asides_as_read(
         self,
         parsed: ParsedQuery,
         candidates: list[Candidate],
@@ -253,26 +262,52 @@ class Engine:
         verdict: Verdict,
         top_k: int,
     ) -> tuple[list[Candidate], list[Candidate], list[Candidate], Verdict]:
-        """The candidates, read and unread ones, without the credit lines the model did not
-        read as the answer, and the rule's verdict again if it judged one of those."""
-        kept = self._without_credits(candidates, read)
+        """The candidates, read and unread ones, without the asides the model did not
+        read as the answer, and the rule's verdict again without them: it may have judged
+        one, or known a name only they use."""
+        kept = self._without_asides(candidates, read)
         if len(kept) == len(candidates):
             return candidates, read, unread, verdict
         left = {c.index for c in kept}
-        if any(c.index not in left for c in candidates[:top_k]):
-            verdict = self._verdict(parsed, kept[:top_k]) if kept else Verdict.DECLINE
+        verdict = (
+            self._verdict(parsed, kept[:top_k], without_asides=True) if kept else Verdict.DECLINE
+        )
         read = [c for c in read if c.index in left]
         unread = [c for c in unread if c.index in left]
         return kept, read, unread, verdict
 
-    def _without_credits(
+    def _without_asides(
         self, candidates: list[Candidate], read: list[Candidate]
     ) -> list[Candidate]:
-        """``candidates`` less the credit lines that the model did not read as the answer
-        (``credit_min_logit``): every credit line that is not in ``read``."""
-        floor = self.settings.credit_min_logit
+        """``candidates`` less the asides (credits, teasers) that the model did not read as
+        the answer (``aside_min_logit``): every aside that is not in ``read``."""
+        floor = self.settings.aside_min_logit
         answers = {c.index for c in read if c.logit is not None and c.logit >= floor}
-        return [c for c in candidates if c.index in answers or not self.passages.is_credit(c.index)]
+        return [c for c in candidates if c.index in answers or not self.passages.is_aside(c.index)]
+
+    def _byline(self, parsed: ParsedQuery, refusal: Answer) -> Answer | None:
+        """ "Who wrote the piece on Sumy?", of one article whose credit lines name its author:
+        that line, quoted and cited. Otherwise (None) the list of sources answers, which
+        names the author an article states only in its header."""
+        named = refusal.articles
+        if refusal.reason != Reason.SOURCES or len(named) != 1 or not asks_author(parsed.question):
+            return None
+        author = named[0].author
+        if not author:
+            return None
+        for index in sorted(self.article_passages(named[0].file)):
+            text = self.passages.text(index)
+            if self.passages.is_aside(index) and author in text:
+                start = text.index(author)
+                passage = self.passages[index]
+                quote = Excerpt(text, ((start, start + len(author)),), False, False)
+                return Answer(
+                    question=parsed.question,
+                    answered=True,
+                    results=(Result(rank=1, score=0.0, passage=passage, excerpt=quote),),
+                    query_terms=parsed.terms,
+                )
+        return None
 
     def _refusal(self, parsed: ParsedQuery, raw: str) -> Answer | None:
         """An Answer that declines before ranking, for input we cannot search."""
@@ -290,7 +325,9 @@ class Engine:
             return decline(parsed, Reason.NO_MATCH, self.explainer.explain(parsed, []))
         return None
 
-    def _verdict(self, parsed: ParsedQuery, shown: list[Candidate]) -> Verdict:
+    def _verdict(
+        self, parsed: ParsedQuery, shown: list[Candidate], *, without_asides: bool = False
+    ) -> Verdict:
         """The no-answer rule on the order before the cross-encoder's: it was calibrated
         on it, and a clearly declined question need not wait for the model."""
         return judge(
@@ -300,6 +337,7 @@ class Engine:
             passages=self.passages,
             settings=self.settings,
             has_meaning=self.sentence_vectors is not None,
+            without_asides=without_asides,
         )
 
     def _decide(
@@ -323,7 +361,14 @@ class Engine:
         an unlikely question, whether the model overrules it)."""
         if verdict == Verdict.UNLIKELY:
             return overruled(parsed, read, passages=self.passages, settings=self.settings)
-        return verdict != Verdict.DECLINE and model_agrees(verdict, read, self.settings)
+        if verdict == Verdict.DECLINE:
+            return False
+        unknown = bool(self._unknown_names(parsed))
+        return model_agrees(verdict, read, self.settings, unknown_name=unknown)
+
+    def _unknown_names(self, parsed: ParsedQuery) -> list[str]:
+        """The question's names that no passage but an aside uses, nor an alias of them."""
+        return self.terms.unknown_names(parsed, without_asides=self.has_asides)
 
     def _result(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,8 @@ class Explainer:
     settings: EngineSettings
     has_meaning: bool
     has_reader: bool
+    # The names the question uses that the articles lack, as the no-answer rule counts them.
+    unknown_names: Callable[[ParsedQuery], list[str]] = lambda parsed: []
 
     def explain(
         self,
@@ -53,6 +55,7 @@ class Explainer:
             ],
             "engine": type(self.scorer).__name__,
             "names": sorted(parsed.names),
+            "unknown_names": self.unknown_names(parsed),
             "min_coverage": s.min_coverage,
             "min_coverage_unknown_name": s.min_coverage_unknown_name,
             "meaning": (

@@ -31,9 +31,10 @@ class Source:
     # A name made from the article's own text when it states no title: its headline line,
     # else its first words (``retrieval.titles``). Never shown as the article's ``title``.
     derived_title: str | None = None
-    # How many of the last paragraphs are its credits (the byline, the republication
-    # notice): quotable, but about the article rather than its subject.
-    credits: int = 0
+    # How many of the last paragraphs are its asides: the credits (the byline, the
+    # republication notice) and the page's teasers of other stories ("Don't Miss"):
+    # quotable, but about the page rather than its subject.
+    asides: int = 0
 
     @property
     def about(self) -> str | None:
@@ -101,10 +102,10 @@ class Passage:
         return " ".join(self.sentences)
 
     @property
-    def is_credit(self) -> bool:
-        """Whether this is one of its article's credit lines (``Source.credits``)."""
-        credits = self.source.credits
-        return credits > 0 and self.paragraph > self.source.paragraphs - credits
+    def is_aside(self) -> bool:
+        """Whether this is one of its article's asides (``Source.asides``)."""
+        asides = self.source.asides
+        return asides > 0 and self.paragraph > self.source.paragraphs - asides
 
     @property
     def part(self) -> int:

@@ -32,8 +32,8 @@ class Passages(Protocol):
         """Where the passage with this id stands, or None."""
         ...
 
-    def is_credit(self, index: int) -> bool:
-        """Whether the passage is one of its article's credit lines (``Passage.is_credit``)."""
+    def is_aside(self, index: int) -> bool:
+        """Whether the passage is one of its article's asides: credits, teasers (``Passage.is_aside``)."""
         ...
 
     def take_terms(self) -> TermIds | None:
@@ -57,8 +57,8 @@ class PassageList:
     def text(self, index: int) -> str:
         return self._passages[index].text
 
-    def is_credit(self, index: int) -> bool:
-        return self._passages[index].is_credit
+    def is_aside(self, index: int) -> bool:
+        return self._passages[index].is_aside
 
     def index_of(self, passage_id: str) -> int | None:
         if self._ids is None:

@@ -13,8 +13,9 @@ from sentencex import segment
 # Bump when the way articles are cut into passages changes: saved indexes are keyed by it.
 # 6: huge sentences cut, passages capped in characters, a heading repeating the title is
 # no section, untitled articles get a derived title; 7: the footer's byline and
-# republication notice are the article's last passages (``Source.credits``)
-PASSAGES_VERSION = "7"
+# republication notice are the article's last passages (``Source.credits``); 8: so are
+# the page's teasers of other stories ("Don't Miss"), and both are ``Source.asides``
+PASSAGES_VERSION = "8"
 MAX_SENTENCES = 4
 MAX_WORDS = 120  # a passage longer than this is split even under MAX_SENTENCES
 # A "sentence" longer than this (a page without punctuation) is cut at a word boundary,
@@ -45,9 +46,12 @@ def cut_long(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
 
 def split_sentences(paragraph: str) -> list[str]:
     """The paragraph's sentences, verbatim, so that " ".join gives it back (spaces squashed);
-    a sentence over MAX_SENTENCE_CHARS is cut into pieces (``cut_long``)."""
+    a sentence over MAX_SENTENCE_CHARS is cut into pieces (``cut_long``). A line break ends
+    a sentence: a paragraph made of lines (a teaser's headline and snippet) keeps them
+    apart, each quotable as it stands."""
     sentences = []
-    for piece in segment("en", paragraph):
+    pieces = (piece for line in paragraph.split("\n") for piece in segment("en", line))
+    for piece in pieces:
         stripped = piece.strip()
         if len(stripped) > MAX_SENTENCE_CHARS:
             sentences.extend(cut_long(stripped))

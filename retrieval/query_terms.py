@@ -8,6 +8,7 @@ its index holds, what a misspelt word stands for, the other names of a name
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 from retrieval.aliases import Aliases
 from retrieval.bm25 import Scorer
@@ -34,6 +35,7 @@ class QueryTerms:
         self.settings = settings
         self._speller: SpellingCorrector | None = None
         self._speller_lock = threading.Lock()
+        self._aside_only: frozenset[str] | None = None
 
     def parse(self, question: str) -> ParsedQuery:
         s = self.settings
@@ -84,11 +86,29 @@ class QueryTerms:
             weight *= self.settings.unknown_word_weight
         return weight
 
-    def unknown_names(self, parsed: ParsedQuery) -> list[str]:
-        """Names the question uses that the articles never do, nor any alias of them."""
+    def unknown_names(self, parsed: ParsedQuery, *, without_asides: bool = False) -> list[str]:
+        """Names the question uses that the articles never do, nor any alias of them; with
+        ``without_asides``, also those only the articles' asides use (``aside_only``)."""
+        aside_only = self.aside_only() if without_asides else frozenset()
         return [
-            t for t in parsed.question_terms if t in parsed.names and not self.stands_for(parsed, t)
+            t
+            for t in parsed.question_terms
+            if t in parsed.names and all(term in aside_only for term in self.stands_for(parsed, t))
         ]
+
+    def aside_only(self) -> frozenset[str]:
+        """The terms that only asides (credits, teasers: ``Passage.is_aside``) use. Once
+        the model has set those aside, a name only they hold is one the articles lack
+        ("the EU" of a page whose only "European" is a teaser's). Built on first use."""
+        if self._aside_only is None:
+            counts: Counter[str] = Counter()
+            for index in range(len(self.passages)):
+                if self.passages.is_aside(index):
+                    counts.update(set(self.scorer.terms_of(index)))
+            self._aside_only = frozenset(
+                term for term, count in counts.items() if count == self.scorer.doc_freq(term)
+            )
+        return self._aside_only
 
     def spelling_enabled(self) -> bool:
         s = self.settings

@@ -135,13 +135,20 @@ class Reader:
         return [logit + self.bonus(text, suits) for logit, text in zip(logits, texts, strict=True)]
 
     def logits(self, parsed: ParsedQuery, texts: list[str]) -> list[float] | None:
-        """The cross-encoder's logit for each text as an answer (> 0: it reads one);
-        None if the model fails (logged): that must never fail the answer."""
+        """The cross-encoder's logit for each text as an answer (> 0: it reads one), for a
+        message narrowed to its question the better of its readings with and without the
+        context (``cross_encoder_reads_question_alone_too``); None if the model fails
+        (logged): that must never fail the answer."""
         if self.cross_encoder is None:
             return None
+        s = self.settings
         try:
-            question = model_text(parsed, question_only=self.settings.models_read_question_only)
-            return [float(x) for x in self.cross_encoder.scores(question, texts)]
+            message = model_text(parsed, question_only=s.models_read_question_only)
+            logits = self.cross_encoder.scores(message, texts)
+            alone = model_text(parsed, question_only=True)
+            if s.cross_encoder_reads_question_alone_too and parsed.narrowed and alone != message:
+                logits = np.maximum(logits, self.cross_encoder.scores(alone, texts))
+            return [float(x) for x in logits]
         except Exception:
             log.exception("The cross-encoder failed; keeping the order and quotes as they are")
             return None

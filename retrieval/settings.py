@@ -34,6 +34,14 @@ class EngineSettings:
     question_term_repeat: int = 2
     # Whether the two models read the sentence that asks alone, or the whole message.
     models_read_question_only: bool = False
+    # When the question was found among other sentences, the cross-encoder reads each text
+    # with the question alone as well as with the whole message, and the better reading
+    # counts: the context ("im writing a paper for my poli sci class ...") can drag the
+    # right passage's logit from 8 to -5, and sometimes holds what the question refers to
+    # ("... a landmine treaty. which countries pulled out of it?"). Either reading alone
+    # lost hit@1 on one development set or another; the better of the two lost on none
+    # (docs/quality.md, tenth session), for a second reading of long messages only.
+    cross_encoder_reads_question_alone_too: bool = True
     strip_chat_noise: bool = True  # mentions, emoji, links, filler (retrieval.chat_noise)
     spelling_correction: bool = True
     # The corrector indexes every word form of the corpus on first use: ~1 s at 10k passages,
@@ -78,11 +86,12 @@ class EngineSettings:
     # passage it reads this clearly as an answer that holds one: the rule judges only the
     # first few passages, before reading (docs/quality.md, eighth session).
     cross_encoder_overrule_logit: float = 1.0
-    # An article's credit lines (byline, republication notice) are shown only when the model
-    # reads one at least this clearly as the answer: their rare words (a university, a
-    # licence) match questions that are not about the article ("how do I apply to
-    # <university>?"). Unread (no model, or past the shortlist), they are never shown.
-    credit_min_logit: float = 0.0
+    # An article's asides (credits: byline, republication notice; teasers of the site's
+    # other stories) are shown only when the model reads one at least this clearly as the
+    # answer: their rare words (a university, a licence, another story's subject) match
+    # questions that are not about them ("how do I apply to <university>?"). Unread (no
+    # model, or past the shortlist), they are never shown.
+    aside_min_logit: float = 0.0
     # One calibrated decision (retrieval.decline, weights fitted by bench.decline_fit) over
     # every signal instead of the thresholds above, whenever the cross-encoder reads. Off:
     # on questions it was not fitted on it did no better than the rule (docs/quality.md).

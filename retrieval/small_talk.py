@@ -150,10 +150,8 @@ def small_talk(question: str) -> str | None:
     distinct = set(words)
     if len(words) <= 10 and distinct & _COLLECTION and distinct <= _ABOUT_COLLECTION | _ADDRESS:
         return messages.SOURCES
-    asked = list(words)
-    while asked and (asked[0] in _ADDRESS or asked[0] in GREETINGS):
-        asked.pop(0)
-    if _WHO_WROTE.match(" ".join(asked)) or _WHEN_PUBLISHED.match(" ".join(asked)):
+    asked = _asked(words)
+    if _WHO_WROTE.match(asked) or _WHEN_PUBLISHED.match(asked):
         return messages.SOURCES
     if len(words) <= 10 and distinct & _SUMMARY and distinct <= _ABOUT_SUMMARY:
         return messages.SOURCES
@@ -165,6 +163,20 @@ def small_talk(question: str) -> str | None:
     if not phrase or len(words) > 6:
         return None
     return _kind(phrase) or (_kind(" ".join(words[1:])) if words[0] in GREETINGS else None)
+
+
+def asks_author(question: str) -> bool:
+    """Whether ``question`` asks who wrote an article ("who wrote the piece on Sumy?")."""
+    words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
+    return bool(_WHO_WROTE.match(_asked(words)))
+
+
+def _asked(words: list[str]) -> str:
+    """The words after any greeting or address ("hey bot, who wrote ..."), joined."""
+    start = 0
+    while start < len(words) and (words[start] in _ADDRESS or words[start] in GREETINGS):
+        start += 1
+    return " ".join(words[start:])
 
 
 def _kind(phrase: str) -> str | None:

@@ -168,7 +168,7 @@ class PassageStore(Sequence[Passage]):
         # Passages of one source are contiguous: where each source's run starts.
         self._starts = np.searchsorted(meta[:, 0], np.arange(len(self.sources) + 1))
         self._terms: TermIds | None = None  # the build's tokens, until the index takes them
-        self._credits: npt.NDArray[np.bool_] | None = None  # which passages are credit lines
+        self._asides: npt.NDArray[np.bool_] | None = None  # which are credits or teasers
 
     def take_terms(self) -> TermIds | None:
         """The passages' terms when this store was just built (once: then they are freed)."""
@@ -207,19 +207,17 @@ class PassageStore(Sequence[Passage]):
         """A passage's text without making its Passage object."""
         return self._raw(index).replace(SENTENCE_SEPARATOR, " ")
 
-    def is_credit(self, index: int) -> bool:
-        """Whether the passage is a credit line, without making its Passage object."""
-        if self._credits is None:  # once: each passage's paragraph against its source's
-            never = np.iinfo(np.int64).max  # an article without credits
-            first_credit = np.array(
-                [s.paragraphs - s.credits + 1 if s.credits else never for s in self.sources],
+    def is_aside(self, index: int) -> bool:
+        """Whether the passage is an aside (``Passage.is_aside``), without making its Passage object."""
+        if self._asides is None:  # once: each passage's paragraph against its source's
+            never = np.iinfo(np.int64).max  # an article without asides
+            first_aside = np.array(
+                [s.paragraphs - s.asides + 1 if s.asides else never for s in self.sources],
                 dtype=np.int64,
             )
             meta = self._meta
-            self._credits = (
-                meta[:, 1] >= first_credit[meta[:, 0]] if len(meta) else np.zeros(0, bool)
-            )
-        return bool(self._credits[index])
+            self._asides = meta[:, 1] >= first_aside[meta[:, 0]] if len(meta) else np.zeros(0, bool)
+        return bool(self._asides[index])
 
     def texts(self) -> Iterator[str]:
         return (self.text(i) for i in range(len(self)))

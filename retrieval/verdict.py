@@ -34,6 +34,7 @@ def judge(
     passages: Passages,
     settings: EngineSettings,
     has_meaning: bool,
+    without_asides: bool = False,
 ) -> Verdict:
     """The no-answer rule: whether the passages shown can answer the question.
 
@@ -48,10 +49,12 @@ def judge(
     unanswerable; nor is a question far in meaning from every passage shown, where the
     model reads the passage on its subject as an answer ("when is Palm Sunday next
     year?" against the strike on Palm Sunday, logit 4.3; docs/quality.md).
+    ``without_asides``: judged once the asides are set aside, so a name only they use
+    counts as one the articles lack.
     """
     s = settings
     best = max(shown, key=lambda c: c.coverage)
-    unknown = terms.unknown_names(parsed)
+    unknown = terms.unknown_names(parsed, without_asides=without_asides)
     wanted = answer_pattern(parsed.asked or parsed.cleaned, loose=True) if s.rerank else None
     if wanted is not None and not any(
         c.matched and wanted.search(fold(passages.text(c.index))) for c in shown
@@ -74,22 +77,31 @@ def judge(
     return Verdict.DOUBTFUL if best.coverage < s.min_coverage else Verdict.ANSWER
 
 
-def model_agrees(verdict: Verdict, read: Sequence[Candidate], settings: EngineSettings) -> bool:
+def model_agrees(
+    verdict: Verdict,
+    read: Sequence[Candidate],
+    settings: EngineSettings,
+    *,
+    unknown_name: bool = False,
+) -> bool:
     """Whether the cross-encoder's reading of the shortlist upholds answering.
 
-    A doubtful question needs a text the model reads as an answer on its own merits
-    (its logit, without the answer-type bonus, at least ``cross_encoder_min_logit``);
-    any question needs one above ``cross_encoder_unrelated_logit``, below which the
-    model reads every text as unrelated ("What's the capital of Australia?" sharing
-    only "capitals" with the articles). An unlikely question is ``overruled`` or not.
-    Without the model the rule alone decides.
+    A doubtful question, or one that uses a name the articles lack (``unknown_name``:
+    the rule let it by on the rest of its words), needs a text the model reads as an
+    answer on its own merits (its logit, without the answer-type bonus, at least
+    ``cross_encoder_min_logit``); any question needs one above
+    ``cross_encoder_unrelated_logit``, below which the model reads every text as
+    unrelated. "What is the capital of Canada?" shares only "capitals" with the articles:
+    its best text reads about -7, on either side of that floor as the batch the model
+    reads it in changes. An unlikely question is ``overruled`` or not. Without the model
+    the rule alone decides.
     """
     logits = [c.logit for c in read if c.logit is not None]
     if not logits:
         return verdict == Verdict.ANSWER
     floor = (
         settings.cross_encoder_min_logit
-        if verdict == Verdict.DOUBTFUL
+        if verdict == Verdict.DOUBTFUL or unknown_name
         else settings.cross_encoder_unrelated_logit
     )
     return max(logits) >= floor

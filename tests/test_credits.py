@@ -49,11 +49,11 @@ def engine(folder: Path, **changes: object) -> Engine:
 def test_credit_lines_are_the_articles_last_passages(folder: Path) -> None:
     corpus = load_corpus(folder)
     harbour = [p for p in corpus.passages if p.source.file == "harbour.txt"]
-    assert [p.text for p in harbour if p.is_credit] == [
+    assert [p.text for p in harbour if p.is_aside] == [
         BYLINE,
         NOTICE + " Read the original article.",
     ]
-    assert not any(p.is_credit for p in harbour[:-2])
+    assert not any(p.is_aside for p in harbour[:-2])
     assert harbour[0].source.author == "Jane Hollis"  # the metadata still reads them
     assert harbour[0].source.outlet == "The Harbour Review"
 
@@ -63,7 +63,7 @@ def test_the_saved_store_knows_its_credit_lines(folder: Path, tmp_path: Path) ->
     PassageStore.save(corpus, tmp_path / "store")
     store = PassageStore.load(tmp_path / "store", folder).passages
     assert isinstance(store, PassageStore)
-    assert [store.is_credit(i) for i in range(len(store))] == [p.is_credit for p in corpus.passages]
+    assert [store.is_aside(i) for i in range(len(store))] == [p.is_aside for p in corpus.passages]
 
 
 def test_a_question_about_the_licence_is_answered_from_the_notice(folder: Path) -> None:
@@ -76,20 +76,38 @@ def test_a_question_that_only_shares_the_credits_rare_words_is_not_answered_by_t
     folder: Path,
 ) -> None:
     answer = engine(folder).answer("how do i apply to kestrel university for a masters degree")
-    assert all(not r.passage.is_credit for r in answer.results)
+    assert all(not r.passage.is_aside for r in answer.results)
 
 
 def test_without_the_model_credit_lines_are_never_shown(folder: Path) -> None:
     quick = engine(folder, cross_encoder=False, semantic=False)
     answer = quick.answer("what license is the harbour article under?")
-    assert all(not r.passage.is_credit for r in answer.results)
+    assert all(not r.passage.is_aside for r in answer.results)
     answer = quick.answer("who is jane hollis of kestrel university", top_k=5)
-    assert all(not r.passage.is_credit for r in answer.results)
+    assert all(not r.passage.is_aside for r in answer.results)
 
 
-def test_a_passage_of_an_article_without_credits_is_never_one() -> None:
+def test_a_passage_of_an_article_without_asides_is_never_one() -> None:
     """Whatever its counts say: a Source made by hand states no paragraphs at all."""
     bare = Passage(id="a.txt#p1.1", source=Source(file="a.txt"), paragraph=1, sentences=("x.",))
-    assert not bare.is_credit
-    counted = replace(bare, source=Source(file="a.txt", paragraphs=3, credits=1), paragraph=3)
-    assert counted.is_credit and not replace(counted, paragraph=2).is_credit
+    assert not bare.is_aside
+    counted = replace(bare, source=Source(file="a.txt", paragraphs=3, asides=1), paragraph=3)
+    assert counted.is_aside and not replace(counted, paragraph=2).is_aside
+
+
+def test_who_wrote_a_named_article_is_answered_with_its_byline_quoted(folder: Path) -> None:
+    answer = engine(folder).answer("who wrote the article about the harbour rules?")
+    assert answer.answered
+    (top,) = answer.results
+    assert top.excerpt.text == BYLINE and top.passage.is_aside
+    start, end = top.excerpt.highlights[0]
+    assert top.excerpt.text[start:end] == "Jane Hollis"
+
+
+def test_who_wrote_an_article_without_a_byline_line_gets_the_list_of_sources(
+    folder: Path,
+) -> None:
+    """The market article states no author, so its card (the list of sources) answers."""
+    answer = engine(folder).answer("who wrote the article about the market?")
+    assert not answer.answered and answer.reason == "sources"
+    assert [source.file for source in answer.articles] == ["market.txt"]

@@ -218,13 +218,16 @@ def test_a_passage_whose_context_answers_outranks_its_quote_alone(
 def test_a_question_the_model_reads_as_unrelated_to_every_passage_is_declined(
     seed_engine: Engine,
 ) -> None:
-    """It shares "capitals" with one passage and names a country, which the rule lets by."""
+    """It shares "capitals" with one passage and names a country the articles never do,
+    which the rule lets by; the model reads nothing as an answer (about -7: a name the
+    articles lack asks for a clear reading, ``cross_encoder_min_logit``)."""
     question = "What is the capital of Canada?"
     assert seed_engine.answer(question, quick=True).answered  # the rule alone answers
     answer = seed_engine.answer(question)
     assert not answer.answered
     assert answer.reason == "low_confidence"
-    assert answer.explanation["top"]["logit"] < seed_engine.settings.cross_encoder_unrelated_logit
+    assert answer.explanation["unknown_names"] == ["canada"]
+    assert answer.explanation["top"]["logit"] < seed_engine.settings.cross_encoder_min_logit
 
 
 def test_warming_up_builds_the_spelling_index_and_runs_the_models(
@@ -328,3 +331,26 @@ def test_a_name_the_articles_lack_is_never_overruled(
     answer = engine_for(festival_dir).answer("How many people did Zorblat hurt at the festival?")
     assert answer.explanation["no_answer_rule"] == "decline"
     assert not answer.answered
+
+
+def test_a_long_message_is_read_with_its_question_alone_too(corpus_dir: Path) -> None:
+    """The context ("I'm writing a paper ...") lowers the model's reading of the passage
+    that answers; the question alone reads it clearly, and the better reading counts."""
+    message = (
+        "im writing a school report about my town and my teacher wants sources for "
+        "everything. my gran told me about a ceremony with scissors. "
+        "who opened the new library? need it for the bibliography"
+    )
+    engine = engine_for(corpus_dir)
+    parsed = engine.parse(message)
+    assert parsed.narrowed and parsed.asked.lower().startswith("who opened the new library")
+    texts = [engine.passages.text(i) for i in range(len(engine.passages))]
+    both = engine.reader.logits(parsed, texts)
+    alone = engine_for(corpus_dir, cross_encoder_reads_question_alone_too=False).reader
+    with_context = alone.logits(parsed, texts)
+    assert both is not None and with_context is not None
+    assert all(b >= w for b, w in zip(both, with_context, strict=True))
+    opened = next(i for i, text in enumerate(texts) if "cut the ribbon" in text)
+    assert both[opened] > with_context[opened]
+    answer = engine.answer(message)
+    assert answer.answered and "cut the ribbon" in answer.results[0].excerpt.text

@@ -215,15 +215,24 @@ async def test_asking_what_the_articles_are_shows_the_sources_list(
             "who wrote the conversation piece?", channel_id=fake.qa_channel_id
         )
         by_author = (await fake.reply_to(author)).body["embeds"][0]
+        published = await fake.send_message(
+            "who wrote the july article about the phone call?", channel_id=fake.qa_channel_id
+        )
+        card = (await fake.reply_to(published)).body["embeds"][0]
     for embed in (listing, by_command):
         assert embed["title"] == "Articles (2)"
         assert "Putin tells Trump Russia won’t retreat" in embed["description"]
         assert "Jennifer Mathers" in embed["description"]
-    # A question that names its article gets that article's card, as /source shows it.
-    assert by_author["title"].startswith("Ending Russia’s war in Ukraine")
-    fields = {field["name"]: field["value"] for field in by_author["fields"]}
-    assert fields["Author"] == "Jennifer Mathers"
-    assert fields["Outlet"] == "The Conversation"
+    # A question that names its article is answered with its byline, quoted and cited ...
+    assert (
+        "Jennifer Mathers**, Senior Lecturer in International Politics"
+        in (by_author["description"])
+    )
+    assert "Ending Russia’s war in Ukraine" in by_author["description"]
+    # ... or, when no line of the article names its author, with its card, as /source shows it.
+    assert card["title"].startswith("Putin tells Trump Russia won’t retreat")
+    fields = {field["name"]: field["value"] for field in card["fields"]}
+    assert fields["Date"] == "July 4, 2025"
     assert_no_pings(fake)
 
 

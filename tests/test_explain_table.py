@@ -102,6 +102,9 @@ def test_declines_name_their_rule() -> None:
     rows = {row.name: row for row in signals(why, SETTINGS)}
     assert rows["unknown names"].value == "navalni"
     assert rows["word coverage"].threshold.startswith("≥ 0.5")
+    doubted = _why("answer", coverage=0.5, similarity=0.3, logit=-6.6)
+    doubted["unknown_names"] = ["canada"]
+    assert reason(_answer(False, doubted), SETTINGS) is Reason.MODEL_DOUBTS_NAME
     nothing = _answer(False, _why(None))
     assert reason(nothing, SETTINGS) is Reason.NOTHING_MATCHED
     assert reason(_answer(False, {}), SETTINGS) is Reason.BEFORE_RANKING

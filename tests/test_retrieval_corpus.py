@@ -11,8 +11,6 @@ CHROME = (
     "Don't Miss",
     "Don’t Miss",
     "mins read",
-    "Armenia delivers protest note",
-    "Ottawa landmine treaty",
 )
 
 
@@ -52,15 +50,19 @@ def test_site_chrome_never_becomes_passages() -> None:
 def test_bylines_and_republication_notices_are_the_last_passages_marked_as_credits() -> None:
     corpus = load_corpus(SEEDS)
     first = [p for p in corpus.passages if p.source.file == FIRST_ARTICLE]
-    credits = [p for p in first if p.is_credit]
+    credits = [p for p in first if p.is_aside]
     assert [p.text for p in credits] == [
         "Jennifer Mathers, Senior Lecturer in International Politics, Aberystwyth University",
         "This article is republished from The Conversation under a Creative Commons license. "
         "Read the original article.",
     ]
-    assert first[-2:] == credits and credits[0].source.credits == 2
+    assert first[-2:] == credits and credits[0].source.asides == 2
     assert credits[0].paragraph == credits[0].source.paragraphs - 1
-    assert not any(p.is_credit for p in corpus.passages if p.source.file == SECOND_ARTICLE)
+    # The second article's asides are its "Don't Miss" teasers (tests/test_teasers.py).
+    second = [p for p in corpus.passages if p.source.file == SECOND_ARTICLE]
+    teasers = [p for p in second if p.is_aside]
+    assert [p.section for p in teasers] == ["Don't Miss", "Don't Miss"]
+    assert teasers[0].sentences[0].startswith("Armenia delivers protest note")
 
 
 def test_passages_are_verbatim_sentences_with_stable_ids() -> None:
@@ -209,8 +211,10 @@ def test_generic_chrome_rules_apply_to_any_article() -> None:
     assert article.source.title == "City council votes on new tram line"
     assert article.source.date == "March 2, 2025"
     assert article.source.author == "Maria Lopez"
-    assert [p.paragraph for p in article.passages] == [1, 2]
-    assert all("harbour" not in p.text for p in article.passages)
+    assert [p.paragraph for p in article.passages] == [1, 2, 3]
+    # What the "Related Posts" list shows is an aside in that section, never the article's.
+    assert all("harbour" not in p.text for p in article.passages[:2])
+    assert article.passages[2].is_aside and article.passages[2].section == "Related Posts"
 
 
 def test_long_paragraphs_split_into_passages_of_at_most_four_sentences() -> None:
