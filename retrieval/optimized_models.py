@@ -68,17 +68,13 @@ def _digest_file(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def load_saved(path: Path) -> bytes | None:
-    """The saved graph at ``path`` when it matches the digest written beside it, else None."""
+def recorded_digest(path: Path) -> str | None:
+    """The digest written beside the saved graph at ``path`` (None if there is none): the
+    graph is used only once its content matches it."""
     try:
-        graph = path.read_bytes()
-        recorded = _digest_file(path).read_text(encoding="ascii").strip()
+        return _digest_file(path).read_text(encoding="ascii").strip()
     except OSError:
         return None
-    if hashlib.sha256(graph).hexdigest() != recorded:
-        log.info("The saved optimised model %s does not match its digest; optimising again", path)
-        return None
-    return graph
 
 
 def publish(written: Path, path: Path) -> None:

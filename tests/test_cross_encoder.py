@@ -354,3 +354,28 @@ def test_a_long_message_is_read_with_its_question_alone_too(corpus_dir: Path) ->
     assert both[opened] > with_context[opened]
     answer = engine.answer(message)
     assert answer.answered and "cut the ribbon" in answer.results[0].excerpt.text
+
+
+def test_the_first_quotes_windows_are_read_shorter_half_then_longer(
+    seed_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Padding a one-sentence window to a three-sentence window's length costs as much
+    as reading the longer one; two batches by length read less."""
+    cross = seed_engine.cross_encoder
+    assert cross is not None
+    batches: list[list[str]] = []
+    run = cross._run
+
+    def recording(question: str, passages: list[str]) -> object:
+        batches.append(list(passages))
+        return run(question, passages)
+
+    monkeypatch.setattr(cross, "_run", recording)
+    question = "Will the US start sending the weapons again in a week or so?"  # not memoised
+    top = seed_engine.answer(question).results[0]
+    windows = [
+        b for b in batches if all(t in top.passage.text and t != top.passage.text for t in b)
+    ]
+    assert len(windows) == 2
+    shorter, longer = windows
+    assert max(map(len, shorter)) <= min(map(len, longer))

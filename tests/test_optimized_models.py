@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import optimized_models
+from retrieval import onnx_models, optimized_models
 from retrieval.cross_encoder import MODEL_FOLDER, MODEL_PACKAGE, MODEL_SHA256
 from retrieval.onnx_models import _session, cpu_session, package_folder
 from retrieval.semantic import MODEL_SHA256 as ENCODER_SHA256
@@ -79,10 +79,33 @@ def test_a_damaged_saved_graph_is_not_used_but_made_again(cache_home: Path) -> N
     [saved] = saved_graphs(cache_home)
     good = saved.read_bytes()
     saved.write_bytes(good[: len(good) // 2])  # cut short, as by a full disk
-    assert optimized_models.load_saved(saved) is None
+    recorded = optimized_models.recorded_digest(saved)
+    assert recorded is not None and hashlib.sha256(saved.read_bytes()).hexdigest() != recorded
     session = cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
     assert saved.read_bytes() == good
     assert logits(session).shape == (2, 1)
+
+
+def test_a_saved_graph_that_loads_but_does_not_match_its_digest_is_not_used(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its session builds while the digest is checked, and is dropped when they differ."""
+    cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)
+    [saved] = saved_graphs(cache_home)
+    digest = saved.with_name(saved.name + ".sha256")
+    good = digest.read_text(encoding="ascii")
+    digest.write_text("0" * 64 + "\n", encoding="ascii")
+    optimised: list[bool] = []
+    real = onnx_models._session
+
+    def session(ort: object, model: object, threads: int, level: object, **kw: object) -> object:
+        optimised.append(level != ort.GraphOptimizationLevel.ORT_DISABLE_ALL)  # type: ignore[attr-defined]
+        return real(ort, model, threads, level, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(onnx_models, "_session", session)
+    assert logits(cpu_session(MODEL, MODEL_SHA256, 1, optimise_fully=True)).shape == (2, 1)
+    assert optimised == [False, True]  # built from the saved graph, dropped, optimised anew
+    assert digest.read_text(encoding="ascii") == good
 
 
 def test_a_saved_graph_that_will_not_load_is_made_again(cache_home: Path) -> None:
