@@ -201,10 +201,11 @@ def _teasers(trailer: list[str], seen: Iterable[str]) -> list[tuple[str, str | N
 
     Readers ask about them ("which countries left the landmine treaty?", of a page whose
     "Don't Miss" list says so), and the page's words are the honest answer as long as the
-    citation says where on the page they stand. A headline (a line that ends no sentence)
-    and the line after it, its snippet, are one teaser. Comment forms, bylines, dates, links and
-    copyright lines under or after the list are not teasers; a list stops at the next
-    marker of another kind. At most ``MAX_TEASERS``: a page can list a hundred."""
+    citation says where on the page they stand. A headline (a line that ends no
+    sentence) and the line after it, its snippet, are one teaser, a sentence each.
+    Comment forms, bylines, dates, links and copyright lines under or after the list are
+    not teasers; a list stops at the next marker of another kind. At most
+    ``MAX_TEASERS``: a page can list a hundred."""
     known = {fold(_plain(line)) for line in seen if 0 < len(line) <= MAX_TEASER_CHARS}
     teasers: list[tuple[str, str | None]] = []
     section: str | None = None

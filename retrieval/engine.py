@@ -203,9 +203,8 @@ class Engine:
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
-        unread_asides = (
-            not reads and self.has_asides
-        )  # asides are shown only as the model reads them
+        # Asides are shown only as the model reads them: unread, they are set aside now.
+        unread_asides = not reads and self.has_asides
         if unread_asides:
             candidates = self._without_asides(candidates, read=[])
         verdict = (
@@ -286,9 +285,9 @@ class Engine:
         return [c for c in candidates if c.index in answers or not self.passages.is_aside(c.index)]
 
     def _byline(self, parsed: ParsedQuery, refusal: Answer) -> Answer | None:
-        """ "Who wrote the piece on Sumy?", of one article whose credit lines name its author:
-        that line, quoted and cited. Otherwise (None) the list of sources answers, which
-        names the author an article states only in its header."""
+        """The answer to "who wrote the piece on Sumy?" of one article whose credit lines
+        name its author: that line, quoted and cited. Otherwise (None) the list of sources
+        answers, which names the author an article states only in its header."""
         named = refusal.articles
         if refusal.reason != Reason.SOURCES or len(named) != 1 or not asks_author(parsed.question):
             return None

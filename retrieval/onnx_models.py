@@ -81,7 +81,7 @@ def cpu_session(
     """
     import onnxruntime as ort
 
-    checking = _Digest(lambda: model_path.read_bytes())
+    checking = _Digest(model_path.read_bytes)
     # Only a fully optimised graph is worth saving: saved at the basic level, the sentence
     # model's int8 weights come back folded into float32, a file four times the size that
     # loads in 0.27-0.45 s instead of 0.15 s.

@@ -33,7 +33,7 @@ class Passages(Protocol):
         ...
 
     def is_aside(self, index: int) -> bool:
-        """Whether the passage is one of its article's asides: credits, teasers (``Passage.is_aside``)."""
+        """Whether the passage is one of its article's credits or teasers (``Passage.is_aside``)."""
         ...
 
     def take_terms(self) -> TermIds | None:

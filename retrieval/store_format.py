@@ -208,7 +208,7 @@ class PassageStore(Sequence[Passage]):
         return self._raw(index).replace(SENTENCE_SEPARATOR, " ")
 
     def is_aside(self, index: int) -> bool:
-        """Whether the passage is an aside (``Passage.is_aside``), without making its Passage object."""
+        """``Passage.is_aside`` of the passage, without making its Passage object."""
         if self._asides is None:  # once: each passage's paragraph against its source's
             never = np.iinfo(np.int64).max  # an article without asides
             first_aside = np.array(

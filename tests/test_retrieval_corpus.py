@@ -58,7 +58,7 @@ def test_bylines_and_republication_notices_are_the_last_passages_marked_as_credi
     ]
     assert first[-2:] == credits and credits[0].source.asides == 2
     assert credits[0].paragraph == credits[0].source.paragraphs - 1
-    # The second article's asides are its "Don't Miss" teasers (tests/test_teasers.py).
+    # The second article's asides are its "Don't Miss" teasers (tests/test_asides.py).
     second = [p for p in corpus.passages if p.source.file == SECOND_ARTICLE]
     teasers = [p for p in second if p.is_aside]
     assert [p.section for p in teasers] == ["Don't Miss", "Don't Miss"]
