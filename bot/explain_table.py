@@ -45,6 +45,7 @@ class Reason(Enum):
     MISSING_KIND = "it asks for a number or a time, and no matching passage holds one"
     NOTHING_MATCHED = "no passage shares a word or comes close in meaning"
     BEFORE_RANKING = "it was settled before any search"
+    BYLINE = "it asks who wrote the article it names, and that article's byline line says"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
     why = answer.explanation
     raw = why.get("no_answer_rule")
     if raw is None:
+        if "byline_of" in why:
+            return Reason.BYLINE
         return Reason.NOTHING_MATCHED if "terms" in why else Reason.BEFORE_RANKING
     verdict = Verdict(raw)
     top = why.get("top") or {}

@@ -305,6 +305,7 @@ class Engine:
                     answered=True,
                     results=(Result(rank=1, score=0.0, passage=passage, excerpt=quote),),
                     query_terms=parsed.terms,
+                    explanation={"byline_of": named[0].file},
                 )
         return None
 

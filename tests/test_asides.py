@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.explain_table import Reason, reason
 from bot.terminal import citation
 from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
@@ -163,6 +164,7 @@ def test_who_wrote_a_named_article_is_answered_with_its_byline_quoted(credited: 
     assert top.excerpt.text == BYLINE and top.passage.is_aside
     start, end = top.excerpt.highlights[0]
     assert top.excerpt.text[start:end] == "Jane Hollis"
+    assert reason(answer, EngineSettings()) is Reason.BYLINE  # what --explain says
 
 
 def test_who_wrote_an_article_without_a_byline_line_gets_the_list_of_sources(
