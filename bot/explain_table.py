@@ -63,13 +63,9 @@ def _number(value: float | None) -> str:
 
 
 def _unknown_names(why: Mapping[str, Any]) -> list[str]:
-    """Names in the question that no passage holds, nor an alias of them (as the engine
-    counted them, when its explanation says)."""
-    if "unknown_names" in why:
-        return list(why["unknown_names"])
-    absent = {term["term"] for term in why.get("terms", ()) if not term["passages_with_term"]}
-    aliased = set(why.get("alias_terms", ()))
-    return [name for name in why.get("names", ()) if name in absent and name not in aliased]
+    """Names in the question that no passage holds, nor an alias of them, as the engine
+    counted them (``Engine._unknown_names``)."""
+    return list(why.get("unknown_names", ()))
 
 
 def signals(why: Mapping[str, Any], settings: EngineSettings) -> list[Signal]:

@@ -89,12 +89,9 @@ class QueryTerms:
     def unknown_names(self, parsed: ParsedQuery, *, without_asides: bool = False) -> list[str]:
         """Names the question uses that the articles never do, nor any alias of them; with
         ``without_asides``, also those only the articles' asides use (``aside_only``)."""
-        aside_only = self.aside_only() if without_asides else frozenset()
-        return [
-            t
-            for t in parsed.question_terms
-            if t in parsed.names and all(term in aside_only for term in self.stands_for(parsed, t))
-        ]
+        names = [t for t in parsed.question_terms if t in parsed.names]
+        aside_only = self.aside_only() if without_asides and names else frozenset()
+        return [t for t in names if all(term in aside_only for term in self.stands_for(parsed, t))]
 
     def aside_only(self) -> frozenset[str]:
         """The terms that only asides (credits, teasers: ``Passage.is_aside``) use. Once

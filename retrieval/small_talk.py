@@ -146,7 +146,7 @@ _WHEN_PUBLISHED: Final = re.compile(
 def small_talk(question: str) -> str | None:
     """The reason code of a purely social message (greeting, thanks, about) or of a question
     about the collection itself (``messages.SOURCES``), else None."""
-    words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
+    words = _words(question)
     distinct = set(words)
     if len(words) <= 10 and distinct & _COLLECTION and distinct <= _ABOUT_COLLECTION | _ADDRESS:
         return messages.SOURCES
@@ -167,8 +167,13 @@ def small_talk(question: str) -> str | None:
 
 def asks_author(question: str) -> bool:
     """Whether ``question`` asks who wrote an article ("who wrote the piece on Sumy?")."""
-    words = [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
+    words = _words(question)
     return bool(_WHO_WROTE.match(_asked(words)))
+
+
+def _words(question: str) -> list[str]:
+    """The message's words, folded, without Discord markup."""
+    return [w for w in _NOT_WORD.split(fold(DISCORD_MARKUP.sub(" ", question))) if w]
 
 
 def _asked(words: list[str]) -> str:

@@ -20,6 +20,7 @@ def _why(verdict: str | None, **top: Any) -> dict[str, Any]:
             {"term": "refus", "passages_with_term": 0, "idf": 3.1},
         ],
         "names": ["putin"],
+        "unknown_names": [],
         "min_coverage": SETTINGS.min_coverage,
         "min_coverage_unknown_name": SETTINGS.min_coverage_unknown_name,
         "meaning": {
@@ -97,6 +98,7 @@ def test_declines_name_their_rule() -> None:
     why = _why("decline", coverage=0.3, similarity=0.4, logit=None)
     why["terms"].append({"term": "navalni", "passages_with_term": 0, "idf": 3.1})
     why["names"].append("navalni")
+    why["unknown_names"].append("navalni")
     unknown = _answer(False, why)
     assert reason(unknown, SETTINGS) is Reason.UNKNOWN_NAME
     rows = {row.name: row for row in signals(why, SETTINGS)}
