@@ -1,7 +1,9 @@
 """Turn text into index terms: fold Unicode, drop possessives and stopwords, stem.
 
 The same function serves articles and questions, so a question word matches the
-article word it came from ("Trump’s" finds "Trump", "ceasefires" finds "ceasefire").
+article word it came from ("Trump’s" finds "Trump", "ceasefires" finds "ceasefire"), and
+a British spelling the American one ("licence" finds "license", "defence" "defense"):
+articles and the people asking about them often spell alike words apart.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import Stemmer
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 from retrieval.stopwords import CHAT_SPELLINGS, NLTK_ENGLISH
 from retrieval.text import fold
@@ -25,7 +28,7 @@ _STEMMER = Stemmer.Stemmer(
 )  # no cache: term_of has its own, and PyStemmer's thrashes above 10k words
 
 # Bump when the terms this module gives for a text change: saved indexes are keyed by it.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "3"
 
 STOPWORDS: frozenset[str] = NLTK_ENGLISH | CHAT_SPELLINGS
 
@@ -42,6 +45,7 @@ def term_of(word: str) -> str | None:
     folded = folded.replace("'", "")
     if not folded or folded in STOPWORDS:
         return None
+    folded = BRITISH_ENGLISH_SPELLINGS.get(folded, folded)
     stem: str = _STEMMER.stemWord(folded)
     return stem
 

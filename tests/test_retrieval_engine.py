@@ -158,6 +158,21 @@ def test_how_many_or_when_without_a_number_or_date_on_the_topic_is_declined(tmp_
         assert engine.answer(question).answered, question
 
 
+def test_a_british_spelling_finds_the_american_one(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The harbour ferry carries commuters and their bicycles across the wide bay.\n\n"
+        "This essay is republished under a Creative Commons license.\n\n"
+        "The lighthouse keepers record passing storms in a logbook, two entries a night.\n"
+    )
+    answer = Engine.from_folder(tmp_path).answer("Under what licence is it?")
+    assert answer.answered
+    first = answer.results[0]
+    assert "Creative Commons license" in first.excerpt.text
+    # Matched as a word, so highlighted, not only read as related by the cross-encoder.
+    assert first.matched_terms
+    assert [first.excerpt.text[a:b] for a, b in first.excerpt.highlights] == ["license"]
+
+
 def test_empty_corpus_declines(tmp_path) -> None:
     answer = Engine.from_folder(tmp_path).answer("Who proposed a ceasefire?")
     assert (answer.answered, answer.reason) == (False, messages.EMPTY_CORPUS)

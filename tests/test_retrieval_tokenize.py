@@ -74,3 +74,10 @@ def test_plain_line_is_one_clean_line() -> None:
     )
     assert plain_line("\udcff caf\ue000é") == "café"
     assert plain_line("") == ""
+
+
+def test_british_and_american_spellings_are_one_term() -> None:
+    assert tokenize("licence") == tokenize("license")
+    assert tokenize("Defence organised colour") == tokenize("defense organized color")
+    # A word spelt alike on both sides of the Atlantic is left as it is.
+    assert tokenize("ceasefire") == ["ceasefir"]
