@@ -43,6 +43,9 @@ class Reason(Enum):
     OTHER_SUBJECT = "it shares some words with the articles but is about something else"
     UNKNOWN_NAME = "it names someone or something the articles never mention"
     MISSING_KIND = "it asks for a number or a time, and no matching passage holds one"
+    DETAIL_NOT_STATED = (
+        "it asks for a precise {detail}, and the passage found first does not state one"
+    )
     NOTHING_MATCHED = "no passage shares a word or comes close in meaning"
     BEFORE_RANKING = "it was settled before any search"
     BYLINE = "it asks who wrote the article it names, and that article's byline line says"
@@ -149,6 +152,8 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
     similarity = top.get("similarity")
     meaning = why.get("meaning")
     unknown = _unknown_names(why)
+    if not answer.answered and "missing_detail" in why:
+        return Reason.DETAIL_NOT_STATED
     if answer.answered:
         if verdict is Verdict.DOUBTFUL:
             return Reason.MODEL_UPHELD
@@ -225,5 +230,9 @@ def render_explanation(answer: Answer, settings: EngineSettings) -> str:
             f"  fitted decision: answerable with probability "
             f"{_number(decision['answerable_probability'])} (it decides, not the rule)"
         )
-    lines.append(f"  because: {reason(answer, settings).value}")
+    decided = reason(answer, settings)
+    because = decided.value
+    if decided is Reason.DETAIL_NOT_STATED:
+        because = because.format(detail=why["missing_detail"])
+    lines.append(f"  because: {because}")
     return "\n".join(lines)

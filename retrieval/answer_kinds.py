@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Final
 
 from retrieval.rerank import answer_pattern, describes, who_is_subject
 from retrieval.text import fold
@@ -76,3 +77,89 @@ def _names(text: str) -> list[str]:
         if not opens or follows:
             names.append(word.strip("’'\".,;:!?()"))
     return names
+
+
+class Detail(StrEnum):
+    """A precise detail a question demands by its wording ("on what exact date", "what
+    percentage", "how much did it cost", "how long did it last"): only a text that
+    states one can answer it. Near misses are written this way ("how long did the call
+    last?" of an article that dates the call but never times it), and the passage about
+    the subject, which the models read as the answer, plainly lacks the figure."""
+
+    DATE = "date"
+    PERCENTAGE = "percentage"
+    AMOUNT = "amount of money"
+    DURATION = "length of time"
+
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+)
+_SMALL_NUMBER = (
+    r"(?:\d[\d.,]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|hundreds?|thousands?|several|few|many|"
+    r"couple of|dozens? of|half an?)"
+)
+_ASKS: Final = {
+    Detail.DATE: re.compile(
+        r"\b(?:what|which)\s+(?:exact\s+|precise\s+|specific\s+)?(?:date|day)\b"
+        r"|\bexact\s+(?:date|day)\b"
+    ),
+    Detail.PERCENTAGE: re.compile(
+        r"\b(?:what|which)\s+(?:\w+\s+){0,2}?(?:percent|percentage|per cent)\b"
+        r"|\bhow many (?:percent|per cent)\b|\bwhat\s+%"
+    ),
+    Detail.AMOUNT: re.compile(
+        r"\bhow much\b(?!\s+(?:of|more|longer|further|time)\b)(?=.*\b(?:cost|costs|costing|pay|"
+        r"pays|paying|paid|worth|money|price|priced|spend|spends|spending|spent|charge|charged|"
+        r"dollars?|euros?|budget|valued?|sell|sold|buy|bought|earn|earns|earned|owe|owes|"
+        r"invest|invested|salary|cash|fine|fined)\b)"
+        r"|\bwhat\s+(?:is|was|were|are|'s|will be)?\s*(?:the\s+)?(?:price|cost|value)\b"
+        r"|\bhow many (?:dollars|euros|pounds)\b"
+    ),
+    Detail.DURATION: re.compile(r"\bhow long\b(?!\s+ago\b)"),
+}
+_STATES: Final = {
+    Detail.DATE: re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)"
+        rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+        r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
+        r"|\bthe\s+\d{1,2}(?:st|nd|rd|th)\b"
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+        r"|\b(?:yesterday|today|tomorrow|tonight|christmas|easter|new year'?s day|thanksgiving)\b"
+    ),
+    Detail.PERCENTAGE: re.compile(
+        r"\d\s*%|\d\s*(?:per\s?cent|percentage points?)\b"
+        r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
+        r"sixty|seventy|eighty|ninety|hundred)\s+(?:per\s?cent|percent)\b"
+        r"|\b(?:half|a third|two thirds|a quarter|three quarters|a fifth|a tenth)\b"
+    ),
+    Detail.AMOUNT: re.compile(
+        r"[$€£¥₽₴]|\b(?:usd|eur|gbp|dollars?|euros?|pounds|rubles?|roubles?|hryvnias?|yuan|"
+        r"yen|francs?|rupees?|cents?)\b|\b(?:millions?|billions?|trillions?|bn|mn)\b"
+        r"|\b\d[\d.,]*\s*[mk]\b"
+    ),
+    Detail.DURATION: re.compile(
+        rf"\b{_SMALL_NUMBER}[\s-]+(?:more\s+|full\s+)?(?:seconds?|minutes?|hours?|days?|"
+        r"nights?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies)|generations?)\b"
+        r"|\b(?:since|until|till|overnight|briefly|lasted|lasting)\b"
+        r"|\d[\d.,]*\s*(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|ft|yards?|cm|mm)\b"
+    ),
+}
+
+
+def demanded_detail(question: str) -> Detail | None:
+    """The precise detail ``question`` (the sentence that asks) demands, or None."""
+    folded = fold(question).lower()
+    for detail, asks in _ASKS.items():
+        if asks.search(folded):
+            return detail
+    return None
+
+
+def states(detail: Detail, text: str) -> bool:
+    """Whether ``text`` could state ``detail``: loose, so that it declines only a text
+    that plainly lacks it (any day of a month or of the week for a date, any sum of money
+    for an amount)."""
+    return bool(_STATES[detail].search(fold(text).lower()))

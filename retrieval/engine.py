@@ -20,6 +20,7 @@ import numpy as np
 from cachetools import LRUCache, cached
 
 from retrieval.aliases import load_aliases
+from retrieval.answer_kinds import Detail, demanded_detail, states
 from retrieval.building import (
     INDEX_VERSION,
     build_cross_encoder,
@@ -229,6 +230,10 @@ class Engine:
             reason = Reason.LOW_CONFIDENCE if shares_words else Reason.NO_MATCH
             return decline(parsed, reason, explain(parsed, read or candidates, verdict, decision))
         shown = answering(read + unread, self.settings)
+        missing = self._missing_detail(parsed, shown[0]) if shown else None
+        if missing is not None:
+            why = explain(parsed, shown, verdict, decision) | {"missing_detail": missing.value}
+            return decline(parsed, Reason.NOT_STATED, why, detail=missing.value)
         for position in range(offset, min(offset + top_k, len(shown))):
             if shown[position].relevance is not None and (
                 position == 0 or shown[position].quote_falls_short
@@ -251,6 +256,18 @@ class Engine:
             other_questions=parsed.other_questions,
             explanation=explain(parsed, candidates, verdict, decision),
         )
+
+    def _missing_detail(self, parsed: ParsedQuery, first: Candidate) -> Detail | None:
+        """The precise detail the question demands ("on what exact date") when the passage
+        to be shown first does not state one, else None. Only the first: a later passage
+        holding some date is, in the near misses of the development sets, a date of
+        something else (docs/quality.md, eleventh session)."""
+        if not self.settings.detail_check:
+            return None
+        detail = demanded_detail(parsed.asked or parsed.cleaned)
+        if detail is None or states(detail, self.passages.text(first.index)):
+            return None
+        return detail
 
     def _asides_as_read(
         self,

@@ -17,6 +17,7 @@ class Reason(StrEnum):
     NO_TERMS = "no_terms"
     NO_MATCH = "no_match"
     LOW_CONFIDENCE = "low_confidence"
+    NOT_STATED = "not_stated"  # the articles cover the subject but not the detail asked for
     EMPTY_CORPUS = "empty_corpus"
     GREETING = "greeting"  # small talk (retrieval.small_talk): a friendly reply, not a search
     THANKS = "thanks"
@@ -31,6 +32,7 @@ TOO_LONG = Reason.TOO_LONG
 NO_TERMS = Reason.NO_TERMS
 NO_MATCH = Reason.NO_MATCH
 LOW_CONFIDENCE = Reason.LOW_CONFIDENCE
+NOT_STATED = Reason.NOT_STATED
 EMPTY_CORPUS = Reason.EMPTY_CORPUS
 GREETING = Reason.GREETING
 THANKS = Reason.THANKS
@@ -58,6 +60,10 @@ _MESSAGES: dict[Reason, str] = {
     LOW_CONFIDENCE: (
         "I found nothing in the articles that answers that. The closest passages only share "
         "a word or two with your question. Check the list of sources to see what they cover."
+    ),
+    NOT_STATED: (
+        "The articles talk about that, but none of the passages I found gives the {detail} "
+        "you asked for. Check the list of sources to see what they cover."
     ),
     GREETING: (
         "Hi! Ask me a question about the articles and I'll answer with quotes from them, "

@@ -13,14 +13,17 @@ from retrieval.source_search import named_sources
 
 
 def decline(
-    parsed: ParsedQuery, reason: Reason, explanation: dict[str, Any] | None = None
+    parsed: ParsedQuery,
+    reason: Reason,
+    explanation: dict[str, Any] | None = None,
+    **values: object,
 ) -> Answer:
-    """No quotes, and the sentence that says why."""
+    """No quotes, and the sentence that says why (``values`` fill in its blanks)."""
     return Answer(
         question=parsed.question,
         answered=False,
         reason=reason,
-        message=message_for(reason),
+        message=message_for(reason, **values),
         query_terms=parsed.terms,
         explanation=explanation or {},
     )

@@ -92,6 +92,11 @@ class EngineSettings:
     # questions that are not about them ("how do I apply to <university>?"). Unread (no
     # model, or past the shortlist), they are never shown.
     aside_min_logit: float = 0.0
+    # A question whose wording demands a precise detail ("on what exact date", "what
+    # percentage", "how much did it cost", "how long did it last") is declined when the
+    # passage to be shown first states none (retrieval.answer_kinds.Detail): the near misses
+    # people write ask just this of a subject the articles cover (docs/quality.md).
+    detail_check: bool = True
     # One calibrated decision (retrieval.decline, weights fitted by bench.decline_fit) over
     # every signal instead of the thresholds above, whenever the cross-encoder reads. Off:
     # on questions it was not fitted on it did no better than the rule (docs/quality.md).

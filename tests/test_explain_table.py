@@ -119,3 +119,11 @@ def test_the_table_reads_the_engines_real_explanation(seed_engine: Engine) -> No
         assert table.startswith("Why:") and "because: " in table
         verdict = next(line for line in table.splitlines() if line.startswith("  verdict: "))
         assert verdict.endswith("; answered" if answer.answered else f"declined ({answer.reason})")
+
+
+def test_a_detail_the_first_passage_does_not_state_is_named() -> None:
+    why = _why("answer", coverage=0.8, similarity=0.7, logit=6.0) | {"missing_detail": "date"}
+    answer = _answer(False, why, "not_stated")
+    assert reason(answer, SETTINGS) is Reason.DETAIL_NOT_STATED
+    table = render_explanation(answer, SETTINGS)
+    assert "because: it asks for a precise date, and the passage found first" in table

@@ -1,0 +1,95 @@
+"""A question that demands a precise detail is answered only by a passage that states one."""
+
+import pytest
+
+from retrieval import messages
+from retrieval.answer_kinds import Detail, demanded_detail, states
+from retrieval.engine import Engine
+from retrieval.settings import EngineSettings
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("on what exact date does the partial ceasefire expire?", Detail.DATE),
+        ("what day did they hit the city", Detail.DATE),
+        ("What percentage of the refining capacity was knocked out?", Detail.PERCENTAGE),
+        ("how much is germany paying for the two systems", Detail.AMOUNT),
+        ("how much money does the fund manage?", Detail.AMOUNT),
+        ("what was the price of the deal?", Detail.AMOUNT),
+        ("how long did the phone call last?", Detail.DURATION),
+        # Asking for a share, a time in general or nothing precise demands no detail.
+        ("how much of the refining capacity was destroyed?", None),
+        ("how long ago did the talks start?", None),
+        ("when did the talks start?", None),
+        ("who paid for it?", None),
+    ],
+)
+def test_the_detail_a_question_demands(question: str, detail: Detail | None) -> None:
+    assert demanded_detail(question) is detail
+
+
+@pytest.mark.parametrize(
+    ("detail", "text", "stated"),
+    [
+        (Detail.DATE, "In a phone call on 3 July, the two leaders spoke.", True),
+        (Detail.DATE, "On April 13, for example, missiles hit the city.", True),
+        (Detail.DATE, "Posted 2025-07-04 by the desk.", True),
+        (Detail.DATE, "The talks resume on Monday.", True),
+        (Detail.DATE, "The ceasefire comes to an end later in April.", False),
+        (Detail.PERCENTAGE, "Drones destroyed 10% of the capacity.", True),
+        (Detail.PERCENTAGE, "It threatened secondary tariffs on buyers.", False),
+        (Detail.AMOUNT, "a deal worth $500 billion", True),
+        (Detail.AMOUNT, "The government will fund the transfer of two systems.", False),
+        (Detail.DURATION, "a proposal for a 30-day general ceasefire", True),
+        (Detail.DURATION, "The strike lasted three days.", True),
+        (Detail.DURATION, "The call, the sixth this year, was tense.", False),
+    ],
+)
+def test_whether_a_text_states_the_detail(detail: Detail, text: str, stated: bool) -> None:
+    assert states(detail, text) is stated
+
+
+def _engine(tmp_path, **settings: object) -> Engine:
+    (tmp_path / "a.txt").write_text(
+        "The harbour board met the ferry operators on 12 March to discuss the timetable.\n\n"
+        "The ferry strike lasted three days and stranded hundreds of commuters.\n\n"
+        "The council will pay for the new pier, the first of two, which opens later in the spring.\n\n"
+        "The lighthouse keepers record passing storms in a logbook, two entries a night.\n"
+    )
+    return Engine.from_folder(tmp_path, EngineSettings(**settings))  # type: ignore[arg-type]
+
+
+def test_a_near_miss_on_a_precise_detail_is_declined_and_says_which(tmp_path) -> None:
+    engine = _engine(tmp_path)
+    for question, detail in (
+        ("How much is the council paying for the new pier?", Detail.AMOUNT),
+        ("On what exact date does the new pier open?", Detail.DATE),
+        (
+            "How long did the harbour board's meeting with the ferry operators last?",
+            Detail.DURATION,
+        ),
+    ):
+        answer = engine.answer(question)
+        assert not answer.answered, question
+        assert answer.reason == messages.NOT_STATED
+        assert answer.message is not None and f"the {detail.value} you asked for" in answer.message
+        assert answer.explanation["missing_detail"] == detail.value
+
+
+def test_a_passage_that_states_the_detail_answers(tmp_path) -> None:
+    engine = _engine(tmp_path)
+    for question, quoted in (
+        ("On what date did the harbour board meet the ferry operators?", "12 March"),
+        ("How long did the ferry strike last?", "three days"),
+    ):
+        answer = engine.answer(question)
+        assert answer.answered, question
+        assert quoted in answer.results[0].excerpt.text
+
+
+def test_the_check_can_be_switched_off(tmp_path) -> None:
+    answer = _engine(tmp_path, detail_check=False).answer(
+        "How much is the council paying for the new pier?"
+    )
+    assert answer.reason != messages.NOT_STATED
