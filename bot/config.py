@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     cross_encoder: bool = True
     # SEEDBOT_CALIBRATED_DECLINE=true: the fitted no-answer decision (retrieval/decline.py)
     calibrated_decline: bool = False
+    # SEEDBOT_DETAIL_CHECK=false answers "on what exact date" from a passage that gives none
+    detail_check: bool = True
 
     # Behaviour towards users.
     cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -126,4 +128,5 @@ class Settings(BaseSettings):
             semantic=self.semantic,
             cross_encoder=self.cross_encoder,
             calibrated_decline=self.calibrated_decline,
+            detail_check=self.detail_check,
         )

@@ -90,6 +90,7 @@ class Detail(StrEnum):
     PERCENTAGE = "percentage"
     AMOUNT = "amount of money"
     DURATION = "length of time"
+    COUNT = "number"
 
 
 _MONTH = (
@@ -119,6 +120,7 @@ _ASKS: Final = {
         r"|\bhow many (?:dollars|euros|pounds)\b"
     ),
     Detail.DURATION: re.compile(r"\bhow long\b(?!\s+ago\b)"),
+    Detail.COUNT: re.compile(r"\bhow many\b"),
 }
 _STATES: Final = {
     Detail.DATE: re.compile(
@@ -149,6 +151,31 @@ _STATES: Final = {
 }
 
 
+# A count: any number, in figures or words, cardinal or ordinal ("the sixth this year"),
+# or a share ("How many Victorians are non-religious?": "around 20%"), once the dates,
+# years and sums of money are taken out of the text.
+_COUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|several|"
+    r"once|twice|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"\w+teenth|\w+tieth|couple|scores)\b"
+)
+_NOT_A_COUNT = re.compile(
+    "|".join(
+        (
+            _STATES[Detail.DATE].pattern,
+            r"[$€£¥₽₴]\s*\d[\d.,]*\s*(?:million|billion|trillion|bn|m|k)?",
+            r"\b(?:1[5-9]|20)\d\d(?:s|\b)",
+        )
+    )
+)
+
+
+def _states_count(folded: str) -> bool:
+    return bool(_COUNT.search(_NOT_A_COUNT.sub(" ", folded)))
+
+
 def demanded_detail(question: str) -> Detail | None:
     """The precise detail ``question`` (the sentence that asks) demands, or None."""
     folded = fold(question).lower()
@@ -162,4 +189,7 @@ def states(detail: Detail, text: str) -> bool:
     """Whether ``text`` could state ``detail``: loose, so that it declines only a text
     that plainly lacks it (any day of a month or of the week for a date, any sum of money
     for an amount)."""
-    return bool(_STATES[detail].search(fold(text).lower()))
+    folded = fold(text).lower()
+    if detail is Detail.COUNT:
+        return _states_count(folded)
+    return bool(_STATES[detail].search(folded))

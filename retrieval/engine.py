@@ -230,7 +230,7 @@ class Engine:
             reason = Reason.LOW_CONFIDENCE if shares_words else Reason.NO_MATCH
             return decline(parsed, reason, explain(parsed, read or candidates, verdict, decision))
         shown = answering(read + unread, self.settings)
-        missing = self._missing_detail(parsed, shown[0]) if shown else None
+        shown, missing = self._with_detail(parsed, shown, top_k)
         if missing is not None:
             why = explain(parsed, shown, verdict, decision) | {"missing_detail": missing.value}
             return decline(parsed, Reason.NOT_STATED, why, detail=missing.value)
@@ -257,17 +257,26 @@ class Engine:
             explanation=explain(parsed, candidates, verdict, decision),
         )
 
-    def _missing_detail(self, parsed: ParsedQuery, first: Candidate) -> Detail | None:
-        """The precise detail the question demands ("on what exact date") when the passage
-        to be shown first does not state one, else None. Only the first: a later passage
-        holding some date is, in the near misses of the development sets, a date of
-        something else (docs/quality.md, eleventh session)."""
-        if not self.settings.detail_check:
-            return None
+    def _with_detail(
+        self, parsed: ParsedQuery, shown: list[Candidate], top_k: int
+    ) -> tuple[list[Candidate], Detail | None]:
+        """The passages to show for a question that demands a precise detail ("on what
+        exact date", "how many"), and the detail when they do not state it (a decline).
+
+        A date, share, sum or length must be in the passage found first: a later one that
+        holds some date is, in the development sets' near misses, a date of something
+        else. A count may be in any of the first page's passages ("the sixth this year"
+        follows the passage about the call), which then show alone, in their order
+        (docs/quality.md, eleventh session)."""
         detail = demanded_detail(parsed.asked or parsed.cleaned)
-        if detail is None or states(detail, self.passages.text(first.index)):
-            return None
-        return detail
+        if not self.settings.detail_check or detail is None or not shown:
+            return shown, None
+        text = self.passages.text
+        if detail is Detail.COUNT:
+            if not any(states(detail, text(c.index)) for c in shown[:top_k]):
+                return shown, detail
+            return [c for c in shown if states(detail, text(c.index))], None
+        return shown, (None if states(detail, text(shown[0].index)) else detail)
 
     def _asides_as_read(
         self,

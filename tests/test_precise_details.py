@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.config import Settings
 from retrieval import messages
 from retrieval.answer_kinds import Detail, demanded_detail, states
 from retrieval.engine import Engine
@@ -18,6 +19,7 @@ from retrieval.settings import EngineSettings
         ("how much money does the fund manage?", Detail.AMOUNT),
         ("what was the price of the deal?", Detail.AMOUNT),
         ("how long did the phone call last?", Detail.DURATION),
+        ("how many calls have they had this year?", Detail.COUNT),
         # Asking for a share, a time in general or nothing precise demands no detail.
         ("how much of the refining capacity was destroyed?", None),
         ("how long ago did the talks start?", None),
@@ -44,6 +46,11 @@ def test_the_detail_a_question_demands(question: str, detail: Detail | None) -> 
         (Detail.DURATION, "a proposal for a 30-day general ceasefire", True),
         (Detail.DURATION, "The strike lasted three days.", True),
         (Detail.DURATION, "The call, the sixth this year, was tense.", False),
+        (Detail.COUNT, "killing at least 35 civilians", True),
+        (Detail.COUNT, "The call, the sixth this year, was tense.", True),
+        (Detail.COUNT, "Around 20% of Victorians claim no religion.", True),
+        (Detail.COUNT, "Missiles hit the city on 13 April 2025.", False),
+        (Detail.COUNT, "The deal is worth $500 billion.", False),
     ],
 )
 def test_whether_a_text_states_the_detail(detail: Detail, text: str, stated: bool) -> None:
@@ -93,3 +100,28 @@ def test_the_check_can_be_switched_off(tmp_path) -> None:
         "How much is the council paying for the new pier?"
     )
     assert answer.reason != messages.NOT_STATED
+
+
+def test_a_count_may_come_from_any_passage_of_the_first_page(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The ferry operators and the harbour board held a phone call on 3 July about the "
+        "timetable and fares, and the call was tense.\n\n"
+        "It was the fourth call between the board and the ferry operators this year.\n\n"
+        "The lighthouse keepers record passing storms in a logbook each night.\n"
+    )
+    question = "How many calls have the ferry operators and the harbour board had?"
+    unchecked = Engine.from_folder(tmp_path, EngineSettings(detail_check=False)).answer(question)
+    assert unchecked.results[0].excerpt.text.startswith("The ferry operators")
+    engine = Engine.from_folder(tmp_path)
+    answer = engine.answer(question)
+    assert answer.answered
+    # Only the passages that state a number are shown for it, in their order.
+    assert [r.excerpt.text[:24] for r in answer.results] == ["It was the fourth call b"]
+    missed = engine.answer("How many ferries cross the harbour each day?")
+    assert (missed.answered, missed.reason) == (False, messages.NOT_STATED)
+
+
+def test_the_check_is_switched_off_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(discord_token=None).engine_settings().detail_check
+    monkeypatch.setenv("SEEDBOT_DETAIL_CHECK", "false")
+    assert not Settings(discord_token=None).engine_settings().detail_check
