@@ -30,7 +30,10 @@ class Reason(Enum):
         "the cross-encoder then put this one first"
     )
     MODEL_UPHELD = "few of the question's words are covered, but the cross-encoder reads the passage as an answer"
-    MODEL_DOUBTS = "few of the question's words are covered and the cross-encoder does not read any passage as an answer"
+    MODEL_DOUBTS = (
+        "few of the question's words are covered and the cross-encoder reads no passage as "
+        "close enough to an answer"
+    )
     MODEL_UNRELATED = "the cross-encoder reads every shortlisted passage as unrelated"
     MODEL_DOUBTS_NAME = (
         "it names someone or something the articles never mention, and the cross-encoder "
@@ -127,7 +130,8 @@ def signals(why: Mapping[str, Any], settings: EngineSettings) -> list[Signal]:
             Signal(
                 "cross-encoder logit",
                 _number(logit),
-                f"≥ {_number(settings.cross_encoder_min_logit)} when doubtful or a name unknown, "
+                f"≥ {_number(settings.cross_encoder_doubtful_min_logit)} when doubtful, "
+                f"≥ {_number(settings.cross_encoder_min_logit)} when a name is unknown, "
                 f"≥ {_number(settings.cross_encoder_overrule_logit)} to overrule, "
                 f"≥ {_number(settings.cross_encoder_unrelated_logit)} always",
                 outcome,

@@ -86,10 +86,11 @@ def model_agrees(
 ) -> bool:
     """Whether the cross-encoder's reading of the shortlist upholds answering.
 
-    A doubtful question, or one that uses a name the articles lack (``unknown_name``:
-    the rule let it by on the rest of its words), needs a text the model reads as an
-    answer on its own merits (its logit, without the answer-type bonus, at least
-    ``cross_encoder_min_logit``); any question needs one above
+    A doubtful question needs a text the model reads as related on its own merits (its
+    logit, without the answer-type bonus, at least ``cross_encoder_doubtful_min_logit``),
+    and one that uses a name the articles lack (``unknown_name``: the rule let it by on
+    the rest of its words) one it reads as an answer (``cross_encoder_min_logit``); any
+    question needs one above
     ``cross_encoder_unrelated_logit``, below which the model reads every text as
     unrelated. "What is the capital of Canada?" shares only "capitals" with the articles:
     its best text reads about -7, on either side of that floor as the batch the model
@@ -99,11 +100,11 @@ def model_agrees(
     logits = [c.logit for c in read if c.logit is not None]
     if not logits:
         return verdict == Verdict.ANSWER
-    floor = (
-        settings.cross_encoder_min_logit
-        if verdict == Verdict.DOUBTFUL or unknown_name
-        else settings.cross_encoder_unrelated_logit
-    )
+    floor = settings.cross_encoder_unrelated_logit
+    if verdict == Verdict.DOUBTFUL:
+        floor = max(floor, settings.cross_encoder_doubtful_min_logit)
+    if unknown_name:
+        floor = max(floor, settings.cross_encoder_min_logit)
     return max(logits) >= floor
 
 

@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 
 from retrieval import cross_encoder
+from retrieval.candidates import Candidate
 from retrieval.corpus import load_corpus
 from retrieval.cross_encoder import CrossEncoder
 from retrieval.engine import Engine
 from retrieval.onnx_models import LoadedOnce
 from retrieval.settings import EngineSettings
+from retrieval.verdict import Verdict, model_agrees
 
 ARTICLE = """\
 # Riverton council notes
@@ -187,14 +189,26 @@ def test_a_question_doubted_only_for_its_words_is_answered_if_the_model_reads_an
     assert answer.explanation["top"]["relevance"] >= seed_engine.settings.cross_encoder_min_logit
 
 
-def test_a_doubted_question_the_model_finds_no_answer_to_is_still_declined(
-    seed_engine: Engine,
+@pytest.mark.parametrize(
+    ("verdict", "unknown_name", "logit", "agrees"),
+    [
+        (Verdict.DOUBTFUL, False, -4.0, True),  # a paraphrase the model reads as related
+        (Verdict.DOUBTFUL, False, -6.0, False),
+        (Verdict.ANSWER, True, -4.0, False),  # a name no article uses needs a clear reading
+        (Verdict.ANSWER, True, -1.0, True),
+        (Verdict.DOUBTFUL, True, -4.0, False),  # both: the stricter floor
+        (Verdict.ANSWER, False, -6.5, True),  # otherwise only "unrelated" (-7) declines
+        (Verdict.ANSWER, False, -7.5, False),
+    ],
+)
+def test_the_model_upholds_a_doubt_or_an_unknown_name_at_its_own_floor(
+    verdict: Verdict, unknown_name: bool, logit: float, agrees: bool
 ) -> None:
-    answer = seed_engine.answer(
-        "How much military aid has the US given Ukraine in total since 2022?"
-    )
-    assert not answer.answered
-    assert answer.reason == "low_confidence"
+    settings = EngineSettings()
+    assert settings.cross_encoder_doubtful_min_logit == -5.0
+    assert settings.cross_encoder_min_logit == -1.5
+    read = [Candidate(0, 1.0, frozenset(), 0.1, logit=logit), Candidate(1, 0.5, frozenset(), 0.0)]
+    assert model_agrees(verdict, read, settings, unknown_name=unknown_name) is agrees
 
 
 def test_a_passage_whose_context_answers_outranks_its_quote_alone(
