@@ -159,7 +159,7 @@ _COUNT = re.compile(
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|several|"
     r"once|twice|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-    r"\w+teenth|\w+tieth|couple|scores)\b"
+    r"\w+teenth|\w+tieth|couple|pair|scores|single|sole|both|none|no one|nobody)\b"
 )
 _NOT_A_COUNT = re.compile(
     "|".join(

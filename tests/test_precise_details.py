@@ -49,6 +49,7 @@ def test_the_detail_a_question_demands(question: str, detail: Detail | None) -> 
         (Detail.COUNT, "killing at least 35 civilians", True),
         (Detail.COUNT, "The call, the sixth this year, was tense.", True),
         (Detail.COUNT, "Around 20% of Victorians claim no religion.", True),
+        (Detail.COUNT, "A single output is expected for every input.", True),
         (Detail.COUNT, "Missiles hit the city on 13 April 2025.", False),
         (Detail.COUNT, "The deal is worth $500 billion.", False),
     ],
