@@ -599,3 +599,20 @@ async def test_without_message_content_a_hidden_reply_gets_a_hint(
         )
         assert (await fake.reply_to(mention)).body["embeds"]
     assert_no_pings(fake)
+
+
+async def test_a_detail_the_articles_leave_out_is_declined_in_words(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """The articles date the 3 July call but never say how long it lasted."""
+    async with running_bot(bot_settings(fake, tmp_path)):
+        trace = await fake.send_interaction(
+            fake.command_interaction(
+                "ask", {"question": "how long did the july 3 trump putin phone call last?"}
+            )
+        )
+        final = await answered(trace)
+    shown = json.dumps(final, ensure_ascii=False)
+    assert "none of the passages I found gives the length of time you asked for" in shown
+    assert "> " not in (final.get("embeds") or [{}])[0].get("description", "")  # no quote
+    assert_no_pings(fake)
