@@ -268,14 +268,18 @@ class Engine:
         else. A count may be in any of the first page's passages ("the sixth this year"
         follows the passage about the call), which then show alone, in their order
         (docs/quality.md, eleventh session)."""
+        if not self.settings.detail_check or not shown:
+            return shown, None
         detail = demanded_detail(parsed.asked or parsed.cleaned)
-        if not self.settings.detail_check or detail is None or not shown:
+        if detail is None:
             return shown, None
         text = self.passages.text
         if detail is Detail.COUNT:
-            if not any(states(detail, text(c.index)) for c in shown[:top_k]):
+            stating = [c for c in shown if states(detail, text(c.index))]
+            first_page = {c.index for c in shown[:top_k]}
+            if not any(c.index in first_page for c in stating):
                 return shown, detail
-            return [c for c in shown if states(detail, text(c.index))], None
+            return stating, None
         return shown, (None if states(detail, text(shown[0].index)) else detail)
 
     def _asides_as_read(
