@@ -212,8 +212,16 @@ def render_explanation(answer: Answer, settings: EngineSettings) -> str:
     terms = why.get("terms") or []
     if terms:
         lines.append("  terms searched (as the index holds them):")
-        rows = [("term", "passages", "idf")]
-        rows += [(t["term"], f"{t['passages_with_term']:,}", _number(t["idf"])) for t in terms]
+        rows = [("term", "passages", "idf", "searched as")]
+        rows += [
+            (
+                t["term"],
+                f"{t['passages_with_term']:,}",
+                _number(t["idf"]),
+                ", ".join(t.get("searched_as") or ()),
+            )
+            for t in terms
+        ]
         lines += _table(rows, indent="    ")
     if "top" in why:
         top = why["top"]

@@ -111,6 +111,7 @@ class Engine:
             has_meaning=self.sentence_vectors is not None,
             has_reader=self.cross_encoder is not None,
             unknown_names=self._unknown_names,
+            stands_for=self.terms.stands_for,
         )
 
     @classmethod

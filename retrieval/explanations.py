@@ -28,6 +28,8 @@ class Explainer:
     has_reader: bool
     # The names the question uses that the articles lack, as the no-answer rule counts them.
     unknown_names: Callable[[ParsedQuery], list[str]] = lambda parsed: []
+    # The corpus terms a question term is searched as: an alias's, or a compound's.
+    stands_for: Callable[[ParsedQuery, str], tuple[str, ...]] = lambda parsed, term: (term,)
 
     def explain(
         self,
@@ -50,6 +52,7 @@ class Explainer:
                     "term": term,
                     "passages_with_term": self.scorer.doc_freq(term),
                     "idf": round(self.scorer.idf(term), 3),
+                    "searched_as": [t for t in self.stands_for(parsed, term) if t != term],
                 }
                 for term in parsed.terms
             ],

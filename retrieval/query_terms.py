@@ -12,10 +12,16 @@ from collections import Counter
 
 from retrieval.aliases import Aliases
 from retrieval.bm25 import Scorer
+from retrieval.compounds import CompoundHeads, compound_terms
 from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery, corrected_text, parse_query
 from retrieval.settings import EngineSettings
-from retrieval.spelling import SpellingCorrector, english_forms, left_alone
+from retrieval.spelling import (
+    SpellingCorrector,
+    english_forms,
+    left_alone,
+    vocabulary_from_texts,
+)
 from retrieval.tokenize import tokenize
 
 
@@ -36,6 +42,8 @@ class QueryTerms:
         self._speller: SpellingCorrector | None = None
         self._speller_lock = threading.Lock()
         self._aside_only: frozenset[str] | None = None
+        self._compound_heads: CompoundHeads | None = None
+        self._heads_lock = threading.Lock()
 
     def parse(self, question: str) -> ParsedQuery:
         s = self.settings
@@ -43,7 +51,7 @@ class QueryTerms:
             question,
             is_known=self.has_term,
             correct=self.correct if self.spelling_enabled() else None,
-            aliases=self._alias_terms if s.use_aliases and len(self.aliases) else None,
+            aliases=self._expansions if self._expands() else None,
             chat_noise=s.strip_chat_noise,
             focus=s.find_question,
         )
@@ -131,6 +139,37 @@ class QueryTerms:
     @property
     def speller_built(self) -> bool:
         return self._speller is not None
+
+    def _expands(self) -> bool:
+        s = self.settings
+        return s.compound_words or (s.use_aliases and len(self.aliases) > 0)
+
+    def _expansions(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Each term of ``text`` -> the other terms it may be searched as: its name's
+        aliases, and the corpus's form of its compound (``retrieval.compounds``)."""
+        s = self.settings
+        found = self._alias_terms(text) if s.use_aliases and len(self.aliases) else {}
+        if s.compound_words:
+            small = len(self.passages) <= s.compound_heads_max_passages
+            heads = self._compounds_ending_in if small else None
+            for term, others in compound_terms(text, self.has_term, heads).items():
+                found[term] = tuple(dict.fromkeys([*found.get(term, ()), *others]))
+        return found
+
+    def _compounds_ending_in(self, term: str) -> tuple[str, ...]:
+        """The corpus's closed compounds whose last word has the index term ``term``; the
+        table is built on first use from the corpus's word forms (~0.5 s at 10k passages)."""
+        with self._heads_lock:
+            if self._compound_heads is None:
+                words = (
+                    self.speller().words()
+                    if self.speller_built
+                    else vocabulary_from_texts(
+                        self.passages.text(i) for i in range(len(self.passages))
+                    )
+                )
+                self._compound_heads = CompoundHeads(words)
+        return self._compound_heads(term)
 
     def _alias_terms(self, text: str) -> dict[str, tuple[str, ...]]:
         """Each term of a name in ``text`` -> the terms of that name's aliases."""

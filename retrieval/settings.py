@@ -48,6 +48,12 @@ class EngineSettings:
     # ~90 s and ~600 MiB at a million. Above this size questions are searched as typed.
     spelling_max_passages: int = 200_000
     use_aliases: bool = True  # <corpus>/aliases.yaml (retrieval.aliases)
+    # A question word the corpus lacks is searched as the corpus's form of its compound:
+    # "land mine" or "mine" for "landmine", "landmine" for "land mine" (retrieval.compounds).
+    compound_words: bool = True
+    # The last word alone ("mine") is searched as a compound ("landmine") up to this many
+    # passages: its table comes from the spelling index, ~1 s to build at 10k passages.
+    compound_heads_max_passages: int = 10_000
     rerank: bool = True  # phrase and answer-type signals over BM25's best (retrieval.rerank)
     # Meaning-based matching (retrieval.semantic): each passage's best sentence's cosine
     # with the question, added to BM25's score divided by the best BM25 score.

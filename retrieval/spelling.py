@@ -107,6 +107,11 @@ _INFLECTIONS = (
 )  # fmt: skip
 
 
+def english_count(word: str) -> int:
+    """How often the casefolded ``word`` occurs in the English counts symspellpy ships."""
+    return _english_list().get(word, 0)
+
+
 def inflects(word: str, common: Collection[str]) -> bool:
     """Whether ``word`` is a regular inflection of a word in ``common`` ("parroted" of
     "parrot", "stopped" of "stop")."""
@@ -179,6 +184,10 @@ class SpellingCorrector:
 
     def __len__(self) -> int:
         return len(self._frequencies)
+
+    def words(self) -> Iterable[str]:
+        """The corpus's word forms, casefolded."""
+        return self._frequencies.keys()
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word ``word`` was probably meant to be, or ``None`` to leave it.
