@@ -49,6 +49,9 @@ class Reason(Enum):
     DETAIL_NOT_STATED = (
         "it asks for a precise {detail}, and the passage found first does not state one"
     )
+    COUNT_NOT_STATED = (
+        "it asks how many {counted}, and no passage of the first page gives a number of them"
+    )
     NOTHING_MATCHED = "no passage shares a word or comes close in meaning"
     BEFORE_RANKING = "it was settled before any search"
     BYLINE = "it asks who wrote the article it names, and that article's byline line says"
@@ -156,6 +159,8 @@ def reason(answer: Answer, settings: EngineSettings) -> Reason:
     similarity = top.get("similarity")
     meaning = why.get("meaning")
     unknown = _unknown_names(why)
+    if not answer.answered and why.get("counted"):
+        return Reason.COUNT_NOT_STATED
     if not answer.answered and "missing_detail" in why:
         return Reason.DETAIL_NOT_STATED
     if answer.answered:
@@ -246,5 +251,7 @@ def render_explanation(answer: Answer, settings: EngineSettings) -> str:
     because = decided.value
     if decided is Reason.DETAIL_NOT_STATED:
         because = because.format(detail=why["missing_detail"])
+    elif decided is Reason.COUNT_NOT_STATED:
+        because = because.format(counted=printable(" ".join(why["counted"])))
     lines.append(f"  because: {because}")
     return "\n".join(lines)

@@ -176,6 +176,59 @@ def _states_count(folded: str) -> bool:
     return bool(_COUNT.search(_NOT_A_COUNT.sub(" ", folded)))
 
 
+# "how many X": the words that name what is counted, up to the first stopword.
+_HOW_MANY_WHAT = re.compile(r"\bhow many\s+(?P<what>.*)")
+COUNTED_WORDS = 4  # what a count counts: the words of the question after "how many" ...
+COUNT_WINDOW = 4  # ... of which one must be among the words just after a number
+# Words that count anything ("how many people died": "35 civilians"), and the units a
+# passage abbreviates ("how many kilometers": "2,000 km").
+_ANY_COUNTED = frozenset(
+    "people ppl persons person individuals folks times others ones total".split()  # noqa: SIM905
+)
+_UNITS = {
+    "km": "kilometers", "kms": "kilometers", "mi": "miles", "kg": "kilograms",
+    "kgs": "kilograms", "lb": "pounds", "lbs": "pounds", "ft": "feet", "m": "meters",
+    "cm": "centimeters", "mm": "millimeters", "hr": "hours", "hrs": "hours",
+    "min": "minutes", "mins": "minutes", "sec": "seconds", "secs": "seconds",
+    "yr": "years", "yrs": "years", "mph": "miles", "kph": "kilometers",
+}  # fmt: skip
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """What "how many X ..." counts: ``X`` and the words after it up to a stopword, or
+    nothing for "how many were killed" or a count of anything ("how many people")."""
+    match = _HOW_MANY_WHAT.search(fold(question).lower())
+    if match is None:
+        return ()
+    found: list[str] = []
+    for _, _, word in list(word_spans(match["what"]))[:COUNTED_WORDS]:
+        if word in _ANY_COUNTED:
+            return ()
+        if term_of(_UNITS.get(word, word)) is None:
+            break
+        found.append(word)
+    return tuple(found)
+
+
+def counted_terms(question: str) -> frozenset[str]:
+    """The index terms of ``counted_words``, units spelt out ("km": "kilometers")."""
+    terms = (term_of(_UNITS.get(word, word)) for word in counted_words(question))
+    return frozenset(term for term in terms if term is not None)
+
+
+def counts(counted: frozenset[str], text: str) -> bool:
+    """Whether a number in ``text`` counts one of ``counted`` ("two Patriot systems" for
+    "how many patriot systems"): the near misses people write ask "how many kids died" of
+    a passage that counts the civilians, "how many missiles" of one that counts the dead."""
+    folded = _NOT_A_COUNT.sub(" ", fold(text).lower())
+    for match in _COUNT.finditer(folded):
+        after = list(word_spans(folded[match.end() : match.end() + 80]))[:COUNT_WINDOW]
+        for _, _, word in after:
+            if term_of(_UNITS.get(word, word)) in counted:
+                return True
+    return False
+
+
 def demanded_detail(question: str) -> Detail | None:
     """The precise detail ``question`` (the sentence that asks) demands, or None."""
     folded = fold(question).lower()
@@ -185,11 +238,11 @@ def demanded_detail(question: str) -> Detail | None:
     return None
 
 
-def states(detail: Detail, text: str) -> bool:
+def states(detail: Detail, text: str, counted: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` could state ``detail``: loose, so that it declines only a text
     that plainly lacks it (any day of a month or of the week for a date, any sum of money
-    for an amount)."""
+    for an amount); for a count of ``counted`` (``counted_terms``), a number of them."""
     folded = fold(text).lower()
     if detail is Detail.COUNT:
-        return _states_count(folded)
+        return counts(counted, text) if counted else _states_count(folded)
     return bool(_STATES[detail].search(folded))

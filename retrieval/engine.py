@@ -20,7 +20,13 @@ import numpy as np
 from cachetools import LRUCache, cached
 
 from retrieval.aliases import load_aliases
-from retrieval.answer_kinds import Detail, demanded_detail, states
+from retrieval.answer_kinds import (
+    Detail,
+    counted_terms,
+    counted_words,
+    demanded_detail,
+    states,
+)
 from retrieval.building import (
     INDEX_VERSION,
     build_cross_encoder,
@@ -38,7 +44,7 @@ from retrieval.messages import Reason
 from retrieval.models import Answer, Excerpt, Passage, Result, Source
 from retrieval.passage_access import passages_of
 from retrieval.query import ParsedQuery
-from retrieval.query_terms import QueryTerms
+from retrieval.query_terms import QueryTerms, model_text
 from retrieval.reading import AnswerTest, Reader
 from retrieval.refusals import before_search, decline, unknown_article
 from retrieval.rerank import answer_test
@@ -234,6 +240,8 @@ class Engine:
         shown, missing = self._with_detail(parsed, shown, top_k)
         if missing is not None:
             why = explain(parsed, shown, verdict, decision) | {"missing_detail": missing.value}
+            if missing is Detail.COUNT:
+                why["counted"] = list(counted_words(model_text(parsed, question_only=True)))
             return decline(parsed, Reason.NOT_STATED, why, detail=missing.value)
         for position in range(offset, min(offset + top_k, len(shown))):
             if shown[position].relevance is not None and (
@@ -276,7 +284,8 @@ class Engine:
             return shown, None
         text = self.passages.text
         if detail is Detail.COUNT:
-            stating = [c for c in shown if states(detail, text(c.index))]
+            counted = counted_terms(model_text(parsed, question_only=True))
+            stating = [c for c in shown if states(detail, text(c.index), counted)]
             first_page = {c.index for c in shown[:top_k]}
             if not any(c.index in first_page for c in stating):
                 return shown, detail

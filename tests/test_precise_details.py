@@ -4,7 +4,7 @@ import pytest
 
 from bot.config import Settings
 from retrieval import messages
-from retrieval.answer_kinds import Detail, demanded_detail, states
+from retrieval.answer_kinds import Detail, counted_terms, demanded_detail, states
 from retrieval.engine import Engine
 from retrieval.settings import EngineSettings
 
@@ -126,3 +126,52 @@ def test_the_check_is_switched_off_from_the_environment(monkeypatch: pytest.Monk
     assert Settings(discord_token=None).engine_settings().detail_check
     monkeypatch.setenv("SEEDBOT_DETAIL_CHECK", "false")
     assert not Settings(discord_token=None).engine_settings().detail_check
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many kids died in the strike?", {"kid", "die"}),
+        ("How many Patriot systems does Germany fund?", {"patriot", "system"}),
+        ("how many km is the route", {"kilomet"}),
+        # A count of anything, or of nothing named, checks no word.
+        ("how many people died in the strike?", set()),
+        ("how many times have they spoken?", set()),
+        ("how many were killed?", set()),
+        ("what was the toll?", set()),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, counted: set[str]) -> None:
+    assert counted_terms(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("counted", "text", "stated"),
+    [
+        ({"civilian"}, "killing at least 35 civilians gathered in the square", True),
+        ({"patriot", "system"}, "the transfer of two Patriot air defence systems", True),
+        ({"kilomet"}, "a route of 2,000 km between the cities", True),
+        ({"kid", "die"}, "killing at least 35 civilians and injuring over 100 more", False),
+        ({"missil"}, "Missiles hit Sumy, killing at least 35 civilians", False),
+        ({"call"}, "The call was made on 3 July 2025.", False),  # a date counts nothing
+    ],
+)
+def test_whether_a_text_counts_what_is_asked(counted: set[str], text: str, stated: bool) -> None:
+    assert states(Detail.COUNT, text, frozenset(counted)) is stated
+
+
+def test_a_count_of_something_else_is_declined(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "A storm hit the harbour on Friday, sinking 12 fishing boats and killing three "
+        "fishermen at their moorings.\n\n"
+        "The lighthouse keepers record passing storms in a logbook each night.\n"
+    )
+    engine = Engine.from_folder(tmp_path)
+    answered = engine.answer("How many boats sank in the storm at the harbour?")
+    assert answered.answered and "12 fishing boats" in answered.results[0].excerpt.text
+    # The passage counts boats and fishermen, not tourists: the number asked for is missing.
+    near_miss = engine.answer("How many tourists were rescued when the storm hit the harbour?")
+    assert (near_miss.answered, near_miss.reason) == (False, messages.NOT_STATED)
+    # "How many people" counts anyone: the fishermen answer it.
+    died = engine.answer("How many people died when the storm hit the harbour?")
+    assert died.answered and "three fishermen" in died.results[0].excerpt.text
