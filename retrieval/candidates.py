@@ -121,14 +121,29 @@ class CandidateSearch:
             ):
                 continue
             matched = frozenset(passage_terms & term_set)
-            covered = [t for t in own if set(terms.stands_for(parsed, t)) & matched]
-            coverage = sum(terms.weight(parsed, t) for t in covered) / total_weight
+            coverage = self._coverage(parsed, matched, total_weight)
             cosine = float(similarity[index]) if similarity is not None else 0.0
             chosen.append(Candidate(index, score, matched, coverage, cosine))
             chosen_terms.append(passage_terms)
             if len(chosen) >= needed:
                 break
         return chosen
+
+    def candidate(self, parsed: ParsedQuery, index: int, meaning: np.ndarray | None) -> Candidate:
+        """A passage the first stage did not rank, as a candidate that scores nothing there."""
+        matched = frozenset(set(self.scorer.terms_of(index)) & set(self.terms.searched(parsed)))
+        total = sum(self.terms.weight(parsed, t) for t in parsed.question_terms) or 1.0
+        cosine = 0.0
+        if meaning is not None and self.sentence_vectors is not None:
+            scores = self.sentence_vectors.sentence_scores(index, meaning)
+            cosine = float(scores.max()) if len(scores) else 0.0
+        return Candidate(index, 0.0, matched, self._coverage(parsed, matched, total), cosine)
+
+    def _coverage(self, parsed: ParsedQuery, matched: frozenset[str], total_weight: float) -> float:
+        """The share of the question's weighted terms that ``matched`` covers."""
+        terms = self.terms
+        covered = [t for t in parsed.question_terms if set(terms.stands_for(parsed, t)) & matched]
+        return sum(terms.weight(parsed, t) for t in covered) / total_weight
 
     def excerpt(
         self,

@@ -35,6 +35,7 @@ from retrieval.building import (
     load_articles,
     uses_fast_engine,
 )
+from retrieval.bylines import mentions_author, names_author
 from retrieval.candidates import Candidate, CandidateSearch
 from retrieval.corpus import Corpus
 from retrieval.decline import Decision, fitted, gather
@@ -56,6 +57,9 @@ from retrieval.verdict import Verdict, judge, model_agrees, overruled
 __all__ = ["INDEX_VERSION", "Engine", "build_engine"]
 
 log = logging.getLogger(__name__)
+
+# A credit line is an aside, or a passage this short that names its article's author.
+CREDIT_LINE_SENTENCES = 2
 
 
 def build_engine(
@@ -211,6 +215,10 @@ class Engine:
         explain = self.explainer.explain
         if not candidates:
             return decline(parsed, Reason.NO_MATCH, explain(parsed, candidates))
+        if reads and self.settings.credit_lines:
+            candidates, shortlist = self._with_credit_lines(
+                parsed, candidates, shortlist, top_k, meaning
+            )
         # Asides are shown only as the model reads them: unread, they are set aside now.
         unread_asides = not reads and self.has_asides
         if unread_asides:
@@ -291,6 +299,37 @@ class Engine:
                 return shown, detail
             return stating, None
         return shown, (None if states(detail, text(shown[0].index)) else detail)
+
+    def _with_credit_lines(
+        self,
+        parsed: ParsedQuery,
+        candidates: list[Candidate],
+        shortlist: int,
+        top_k: int,
+        meaning: np.ndarray | None,
+    ) -> tuple[list[Candidate], int]:
+        """For a question about "the author" ("which university is the writer from?"),
+        the shortlist and the credit lines of the articles its first page quotes: they
+        name the author, which the question does not (``retrieval.bylines``)."""
+        if not mentions_author(model_text(parsed, question_only=True)):
+            return candidates, shortlist
+        have = {c.index for c in candidates[:shortlist]}
+        added: list[Candidate] = []
+        for file in dict.fromkeys(self.passages[c.index].source.file for c in candidates[:top_k]):
+            for index in sorted(self.article_passages(file)):
+                passage = self.passages[index]
+                short = passage.is_aside or len(passage.sentences) <= CREDIT_LINE_SENTENCES
+                if (
+                    index not in have
+                    and short
+                    and names_author(passage.text, passage.source.author)
+                ):
+                    added.append(self.search.candidate(parsed, index, meaning))
+                    have.add(index)
+        if not added:
+            return candidates, shortlist
+        rest = [c for c in candidates[shortlist:] if c.index not in have]
+        return [*candidates[:shortlist], *added, *rest], shortlist + len(added)
 
     def _asides_as_read(
         self,

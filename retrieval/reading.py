@@ -13,9 +13,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from retrieval.bylines import mentions_author, names_author, with_author
 from retrieval.candidates import Candidate, CandidateSearch
 from retrieval.cross_encoder import CrossEncoder
 from retrieval.excerpts import MAX_EXCERPT_SENTENCES, window_excerpt
+from retrieval.models import Excerpt
 from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery
 from retrieval.query_terms import model_text
@@ -70,6 +72,7 @@ class Reader:
         of_passages = self.logits(parsed, passages)
         if of_quotes is None or of_passages is None:
             return quoted  # the model failed: the order stands
+        self._read_credit_lines(parsed, shortlist, quotes, passages, of_quotes, of_passages)
         read = []
         for candidate, excerpt, quote, text, whole in zip(
             quoted, quotes, of_quotes, passages, of_passages, strict=True
@@ -96,6 +99,30 @@ class Reader:
 
         order = sorted(range(len(read)), key=lambda i: (-fused(i), i))
         return [read[i] for i in order]
+
+    def _read_credit_lines(
+        self,
+        parsed: ParsedQuery,
+        shortlist: list[Candidate],
+        quotes: list[Excerpt],
+        passages: list[str],
+        of_quotes: list[float],
+        of_passages: list[float],
+    ) -> None:
+        """For a question about "the author", each credit line read again with its
+        article's author named in the question; the better reading counts (in place)."""
+        if not self.settings.credit_lines:
+            return
+        if not mentions_author(model_text(parsed, question_only=True)):
+            return
+        for i, candidate in enumerate(shortlist):
+            author = self.passages[candidate.index].source.author
+            if author is None or not names_author(passages[i], author):
+                continue
+            named = self.logits(parsed, [quotes[i].text, passages[i]], author=author)
+            if named is not None:
+                of_quotes[i] = max(of_quotes[i], named[0])
+                of_passages[i] = max(of_passages[i], named[1])
 
     def best_quote(
         self, parsed: ParsedQuery, top: Candidate, suits: AnswerTest | None
@@ -145,18 +172,23 @@ class Reader:
             return None
         return [logit + self.bonus(text, suits) for logit, text in zip(logits, texts, strict=True)]
 
-    def logits(self, parsed: ParsedQuery, texts: list[str]) -> list[float] | None:
+    def logits(
+        self, parsed: ParsedQuery, texts: list[str], *, author: str | None = None
+    ) -> list[float] | None:
         """The cross-encoder's logit for each text as an answer (> 0: it reads one), for a
         message narrowed to its question the better of its readings with and without the
-        context (``cross_encoder_reads_question_alone_too``); None if the model fails
-        (logged): that must never fail the answer."""
+        context (``cross_encoder_reads_question_alone_too``); with ``author``, the
+        question's "the author" read as that name; None if the model fails (logged):
+        that must never fail the answer."""
         if self.cross_encoder is None:
             return None
         s = self.settings
         try:
             message = model_text(parsed, question_only=s.models_read_question_only)
-            logits = self.cross_encoder.scores(message, texts)
             alone = model_text(parsed, question_only=True)
+            if author is not None:
+                message, alone = with_author(message, author), with_author(alone, author)
+            logits = self.cross_encoder.scores(message, texts)
             if s.cross_encoder_reads_question_alone_too and parsed.narrowed and alone != message:
                 logits = np.maximum(logits, self.cross_encoder.scores(alone, texts))
             return [float(x) for x in logits]

@@ -102,6 +102,9 @@ class EngineSettings:
     # questions that are not about them ("how do I apply to <university>?"). Unread (no
     # model, or past the shortlist), they are never shown.
     aside_min_logit: float = 0.0
+    # A question about "the author" also has the credit lines of the articles it finds read,
+    # with the author's name for "the author" (retrieval.bylines).
+    credit_lines: bool = True
     # A question whose wording demands a precise detail ("on what exact date", "what
     # percentage", "how much did it cost", "how long did it last") is declined when the
     # passage to be shown first states none (retrieval.answer_kinds.Detail): the near misses
