@@ -43,6 +43,11 @@ SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.ABOUT})
 SOURCES_SHOWN = 10  # articles listed in the SOURCES reply; the rest are counted
 # The SOURCES reply when the question names its article ("who wrote the piece on Sumy?").
 SOURCES_NAMED = "The article{plural} you mean, from the list of sources:\n{listing}"
+# ... when it asks who wrote them and none names an author: we never guess one.
+SOURCES_NO_AUTHOR = (
+    "The article{plural} you mean {names} no author, so I can't say who wrote {it}. "
+    "From the list of sources:\n{listing}"
+)
 
 _MESSAGES: dict[Reason, str] = {
     EMPTY: "Please ask a question: a few words about a person, place or event in the articles.",

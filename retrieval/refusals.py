@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.messages import SOURCES_NAMED, SOURCES_SHOWN, Reason, message_for
+from retrieval.messages import (
+    SOURCES_NAMED,
+    SOURCES_NO_AUTHOR,
+    SOURCES_SHOWN,
+    Reason,
+    message_for,
+)
 from retrieval.models import Answer, Source
 from retrieval.query import ParsedQuery
-from retrieval.small_talk import small_talk
+from retrieval.small_talk import asks_author, small_talk
 from retrieval.source_search import named_sources
 
 
@@ -71,7 +77,15 @@ def sources_answer(parsed: ParsedQuery, sources: Sequence[Source]) -> Answer:
         credit = f" — {', '.join(source.credit)}" if source.credit else ""
         about = f": {source.about}" if source.about else ""
         lines.append(f"{number}. {source.label}{credit}{about}")
-    if named:
+    if named and asks_author(parsed.question) and not any(source.author for source in named):
+        one = len(named) == 1
+        text = SOURCES_NO_AUTHOR.format(
+            plural="" if one else "s",
+            names="names" if one else "name",
+            it="it" if one else "them",
+            listing="\n".join(lines),
+        )
+    elif named:
         text = SOURCES_NAMED.format(plural="" if len(named) == 1 else "s", listing="\n".join(lines))
     else:
         rest = len(sources) - len(shown)

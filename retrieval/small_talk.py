@@ -120,7 +120,7 @@ _ABOUT_SUMMARY: Final = _SUMMARY_WORDS | _ABOUT_COLLECTION | _ADDRESS
 # outlet and date, which most articles state only in their header, never in a passage. "Who wrote about the
 # ceasefire?" asks about content and stays a question.
 _DOCUMENT = (
-    r"(?:the|this|that|these|those|ur|your)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:the|this|that|these|those|ur|your)\s+(?:[\w'’-]+\s+){0,8}?"
     r"(?:article|articles|piece|pieces|analysis|story|stories|report|op-ed|column|essay|post|"
     r"text|texts|one|ones)\b"
 )

@@ -170,10 +170,18 @@ def test_who_wrote_a_named_article_is_answered_with_its_byline_quoted(credited: 
 def test_who_wrote_an_article_without_a_byline_line_gets_the_list_of_sources(
     credited: Path,
 ) -> None:
-    """The market article states no author, so its card (the list of sources) answers."""
+    """The market article states no author, so its card (the list of sources) answers,
+    and says so rather than leave the asker to guess."""
     answer = engine(credited).answer("who wrote the article about the market?")
     assert not answer.answered and answer.reason == "sources"
     assert [source.file for source in answer.articles] == ["market.txt"]
+    assert answer.message is not None
+    assert answer.message.startswith("The article you mean names no author")
+    # A long title names the article too: "who wrote the <six words of it> article".
+    long_title = engine(credited).answer(
+        "who wrote the saturday market moves to the square article?"
+    )
+    assert long_title.reason == "sources" and long_title.message == answer.message
 
 
 def test_teasers_are_the_pages_last_passages_in_their_lists_sections(teased: Path) -> None:
