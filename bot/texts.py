@@ -43,6 +43,7 @@ ERROR: Final = (
 )
 NOT_READY: Final = "I'm still loading the articles. Please try again in a few seconds."
 SOURCE_NOT_FOUND: Final = "No article matches {query}. Use `/sources` to see them all."
+NO_AUTHOR: Final = "That article names no author, so I can't say who wrote it. Its card:"
 NO_SOURCES: Final = "There are no articles loaded. An admin can add some and run `/reload`."
 RELOAD_STARTED: Final = "Reloading the articles…"
 RELOAD_DONE: Final = "Reloaded: {sources} articles, {passages} passages in {seconds:.1f} s."

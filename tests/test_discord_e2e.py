@@ -218,7 +218,8 @@ async def test_asking_what_the_articles_are_shows_the_sources_list(
         published = await fake.send_message(
             "who wrote the july article about the phone call?", channel_id=fake.qa_channel_id
         )
-        card = (await fake.reply_to(published)).body["embeds"][0]
+        card_reply = (await fake.reply_to(published)).body
+        card = card_reply["embeds"][0]
     for embed in (listing, by_command):
         assert embed["title"] == "Articles (2)"
         assert "Putin tells Trump Russia won’t retreat" in embed["description"]
@@ -229,7 +230,9 @@ async def test_asking_what_the_articles_are_shows_the_sources_list(
         in (by_author["description"])
     )
     assert "Ending Russia’s war in Ukraine" in by_author["description"]
-    # ... or, when no line of the article names its author, with its card, as /source shows it.
+    # ... or, when no line of the article names its author, with its card, as /source shows
+    # it, saying that it names none.
+    assert card_reply["content"].startswith("That article names no author")
     assert card["title"].startswith("Putin tells Trump Russia won’t retreat")
     fields = {field["name"]: field["value"] for field in card["fields"]}
     assert fields["Date"] == "July 4, 2025"
