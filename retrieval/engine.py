@@ -39,6 +39,7 @@ from retrieval.bylines import mentions_author, names_author
 from retrieval.candidates import Candidate, CandidateSearch
 from retrieval.corpus import Corpus
 from retrieval.decline import Decision, fitted, gather
+from retrieval.excerpts import with_antecedent
 from retrieval.explanations import Explainer
 from retrieval.follow_ons import answering
 from retrieval.messages import Reason
@@ -457,10 +458,13 @@ class Engine:
         suits: AnswerTest | None,
     ) -> Result:
         passage = self.passages[candidate.index]
+        excerpt = candidate.excerpt or self.search.excerpt(candidate, meaning, suits, passage)
+        if self.settings.quote_antecedents:
+            excerpt = with_antecedent(passage, excerpt, candidate.matched)
         return Result(
             rank=rank,
             score=candidate.score if candidate.relevance is None else candidate.relevance,
             passage=passage,
-            excerpt=candidate.excerpt or self.search.excerpt(candidate, meaning, suits, passage),
+            excerpt=excerpt,
             matched_terms=tuple(sorted(candidate.matched)),
         )

@@ -21,6 +21,9 @@ ANSWER_TYPE_WEIGHT = 0.5
 
 _JOINERS = {"-", "‐", "‑", "–", "/"}
 _QUESTION_END = re.compile(r"\?[\s\"'”’)\]]*$")
+# A sentence that opens by pointing back ("This allows Moscow to ...", "That tactic ..."):
+# what it refers to, often the reason a "why" question asks for, is the sentence before.
+_POINTS_BACK = re.compile(r"^[\"'“‘(]?(?:This|That|These|Those|Such)\b")
 
 
 def _is_question(sentence: str) -> bool:
@@ -118,3 +121,24 @@ def window_excerpt(
         cut_before=start > 0,
         cut_after=end < count,
     )
+
+
+def with_antecedent(passage: Passage, excerpt: Excerpt, terms: Collection[str]) -> Excerpt:
+    """``excerpt`` with the sentence before it when it opens by pointing back to it
+    ("This allows Moscow to continue waging war" after "Trump and his officials do nothing
+    to remove them"): the quote as shown, once the models have read it as it was chosen."""
+    if not excerpt.cut_before:
+        return excerpt
+    sentences = passage.sentences
+    for start in range(1, len(sentences)):
+        if not excerpt.text.startswith(sentences[start]):
+            continue
+        end, text = start + 1, sentences[start]
+        while len(text) < len(excerpt.text) and end < len(sentences):
+            text, end = f"{text} {sentences[end]}", end + 1
+        if text != excerpt.text:
+            continue
+        if _POINTS_BACK.match(sentences[start]) and end - start <= MAX_EXCERPT_SENTENCES:
+            return window_excerpt(passage, terms, start - 1, end)
+        return excerpt
+    return excerpt

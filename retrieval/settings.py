@@ -105,6 +105,9 @@ class EngineSettings:
     # A question about "the author" also has the credit lines of the articles it finds read,
     # with the author's name for "the author" (retrieval.bylines).
     credit_lines: bool = True
+    # A quote that opens by pointing back ("This allows Moscow to ...") is shown with the
+    # sentence it points to (retrieval.excerpts.with_antecedent).
+    quote_antecedents: bool = True
     # A question whose wording demands a precise detail ("on what exact date", "what
     # percentage", "how much did it cost", "how long did it last") is declined when the
     # passage to be shown first states none (retrieval.answer_kinds.Detail): the near misses

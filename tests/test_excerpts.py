@@ -3,7 +3,7 @@ repeat the question's words."""
 
 from __future__ import annotations
 
-from retrieval.excerpts import choose_excerpt, highlight_spans
+from retrieval.excerpts import choose_excerpt, highlight_spans, with_antecedent
 from retrieval.models import Passage, Source
 from retrieval.rerank import answer_test
 from retrieval.tokenize import tokenize
@@ -99,3 +99,53 @@ def test_the_quotes_highlights_are_its_matched_words_wherever_the_window_falls()
     spans = choose_excerpt(text, terms("kyiv moscow talks"), idf).highlights
     quote = choose_excerpt(text, terms("kyiv moscow talks"), idf).text
     assert quote[spans[0][0] : spans[0][1]] == "Kyiv/Moscow"
+
+
+def test_a_quote_that_points_back_is_shown_with_the_sentence_it_points_to() -> None:
+    text = passage(
+        "The harbour froze early this year.",
+        "The board never ordered the ice breaker it had promised.",
+        "This left the ferry stuck at the quay for a month.",
+        "Repairs are booked for spring.",
+    )
+    chosen = choose_excerpt(text, terms("why was the ferry stuck at the quay"), idf)
+    assert chosen.text == "This left the ferry stuck at the quay for a month."
+    shown = with_antecedent(text, chosen, terms("why was the ferry stuck at the quay"))
+    assert shown.text == (
+        "The board never ordered the ice breaker it had promised. "
+        "This left the ferry stuck at the quay for a month."
+    )
+    assert shown.cut_before and shown.cut_after
+    start, end = shown.highlights[0]
+    assert shown.text[start:end] == "ferry"  # the highlights move with the text
+
+
+def test_a_quote_that_points_to_nothing_before_it_stays_as_chosen() -> None:
+    text = passage("This harbour froze early.", "The ferry stopped.", "That was in May.")
+    first = choose_excerpt(text, terms("harbour froze"), idf)
+    assert with_antecedent(text, first, terms("harbour froze")) == first  # nothing before
+    plain = choose_excerpt(text, terms("ferry stopped"), idf)
+    assert plain.text == "The ferry stopped."
+    assert with_antecedent(text, plain, terms("ferry stopped")) == plain  # points nowhere
+
+
+def test_the_engine_shows_the_sentence_a_quote_points_back_to(tmp_path) -> None:
+    from retrieval.engine import Engine
+    from retrieval.settings import EngineSettings
+
+    (tmp_path / "a.txt").write_text(
+        "The harbour froze early this year. The board never ordered the ice breaker it had "
+        "promised. This left the ferry stuck at the quay for a whole month. Repairs to the "
+        "quay are booked for the spring.\n\n"
+        "The lighthouse keepers record passing storms in a logbook each night.\n"
+    )
+    question = "why was the ferry stuck at the quay for a month?"
+    # Without the models the quote chooser takes the sentence with the question's words ...
+    quick = {"semantic": False, "cross_encoder": False}
+    off = EngineSettings(quote_antecedents=False, **quick)  # type: ignore[arg-type]
+    plain = Engine.from_folder(tmp_path, off).answer(question).results[0].excerpt.text
+    assert plain == "This left the ferry stuck at the quay for a whole month."
+    # ... which is shown with the sentence it points back to.
+    on = EngineSettings(**quick)  # type: ignore[arg-type]
+    shown = Engine.from_folder(tmp_path, on).answer(question).results[0].excerpt.text
+    assert shown.startswith("The board never ordered the ice breaker it had promised. This")
