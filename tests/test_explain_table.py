@@ -127,15 +127,3 @@ def test_a_detail_the_first_passage_does_not_state_is_named() -> None:
     assert reason(answer, SETTINGS) is Reason.DETAIL_NOT_STATED
     table = render_explanation(answer, SETTINGS)
     assert "because: it asks for a precise date, and the passage found first" in table
-
-
-def test_a_count_of_something_else_names_what_was_counted(tmp_path) -> None:
-    (tmp_path / "a.txt").write_text(
-        "A storm hit the harbour on Friday, sinking 12 fishing boats and killing three "
-        "fishermen at their moorings.\n\n"
-        "The lighthouse keepers record passing storms in a logbook each night.\n"
-    )
-    engine = Engine.from_folder(tmp_path)
-    answer = engine.answer("How many tourists were rescued when the storm hit the harbour?")
-    text = render_explanation(answer, engine.settings)
-    assert "because: it asks how many tourists, and no passage of the first page" in text

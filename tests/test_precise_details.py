@@ -3,6 +3,7 @@
 import pytest
 
 from bot.config import Settings
+from bot.explain_table import render_explanation
 from retrieval import messages
 from retrieval.answer_kinds import Detail, counted_terms, demanded_detail, states
 from retrieval.engine import Engine
@@ -172,6 +173,9 @@ def test_a_count_of_something_else_is_declined(tmp_path) -> None:
     # The passage counts boats and fishermen, not tourists: the number asked for is missing.
     near_miss = engine.answer("How many tourists were rescued when the storm hit the harbour?")
     assert (near_miss.answered, near_miss.reason) == (False, messages.NOT_STATED)
+    assert near_miss.explanation["counted"] == ["tourists"]
+    because = "because: it asks how many tourists, and no passage of the first page"
+    assert because in render_explanation(near_miss, engine.settings)  # what --explain says
     # "How many people" counts anyone: the fishermen answer it.
     died = engine.answer("How many people died when the storm hit the harbour?")
     assert died.answered and "three fishermen" in died.results[0].excerpt.text
