@@ -26,7 +26,7 @@ from bot.services import services_of
 from bot.store import AnswerRecord, VoteSaved
 from retrieval import messages as engine_messages
 from retrieval.models import Answer
-from retrieval.small_talk import asks_author
+from retrieval.refusals import asks_unnamed_author
 
 Button = discord.ui.Button[discord.ui.View]
 _ID = r"[0-9a-f]{12}"
@@ -73,10 +73,10 @@ def present(outcome: Outcome) -> Reply | None:
     answer = outcome.answer
     assert answer is not None, "an answered outcome carries its answer"
     if answer.reason == engine_messages.SOURCES and len(answer.articles) == 1:
-        article = answer.articles[0]  # "who wrote the piece…?": its card, which names no
-        unnamed = not article.author and asks_author(outcome.question)  # author we guess
+        unnamed = asks_unnamed_author(outcome.question, answer.articles)  # "who wrote…?"
         return Reply(
-            content=texts.NO_AUTHOR if unnamed else None, embed=rendering.source_embed(article)
+            content=texts.NO_AUTHOR if unnamed else None,
+            embed=rendering.source_embed(answer.articles[0]),
         )
     if answer.reason == engine_messages.SOURCES and answer.articles:
         return Reply(embed=rendering.sources_embed(answer.articles, 0))  # a page at most

@@ -66,6 +66,12 @@ def before_search(
     return None
 
 
+def asks_unnamed_author(question: str, named: Sequence[Source]) -> bool:
+    """Whether ``question`` asks who wrote the articles it names, and none names an author:
+    the reply says so rather than guess one."""
+    return asks_author(question) and not any(source.author for source in named)
+
+
 def sources_answer(parsed: ParsedQuery, sources: Sequence[Source]) -> Answer:
     """The list of articles, for "what are the articles about?", or only the ones the
     question names ("who wrote the piece about the July call?"); front ends may show their
@@ -77,7 +83,7 @@ def sources_answer(parsed: ParsedQuery, sources: Sequence[Source]) -> Answer:
         credit = f" — {', '.join(source.credit)}" if source.credit else ""
         about = f": {source.about}" if source.about else ""
         lines.append(f"{number}. {source.label}{credit}{about}")
-    if named and asks_author(parsed.question) and not any(source.author for source in named):
+    if named and asks_unnamed_author(parsed.question, named):
         one = len(named) == 1
         text = SOURCES_NO_AUTHOR.format(
             plural="" if one else "s",
