@@ -52,6 +52,7 @@ def build_once(corpus: Path, code: Path | None) -> Build:
     process = subprocess.Popen(
         [*command, "--log-level", "INFO", "index"],
         cwd=code,
+        env={**os.environ, "SEEDBOT_SEMANTIC": "false"},  # BM25's build: no meaning index
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     engine: Literal["auto", "bm25okapi", "fast"] = "auto"
     fast_engine_min_passages: int = Field(default=1_000, ge=0)
     semantic: bool = True  # SEEDBOT_SEMANTIC=false ranks with BM25 alone (retrieval/semantic.py)
+    # Up to this many passages a start encodes the sentences itself; above, `seedbot index`
+    # builds their nearest-neighbour index once (retrieval/meaning_index.py).
+    semantic_max_passages: int = Field(default=5_000, ge=0)
     # SEEDBOT_CROSS_ENCODER=false keeps the first ranking's order (retrieval/cross_encoder.py)
     cross_encoder: bool = True
     # SEEDBOT_CALIBRATED_DECLINE=true: the fitted no-answer decision (retrieval/decline.py)
@@ -126,6 +129,7 @@ class Settings(BaseSettings):
             engine=self.engine,
             fast_engine_min_passages=self.fast_engine_min_passages,
             semantic=self.semantic,
+            semantic_max_passages=self.semantic_max_passages,
             cross_encoder=self.cross_encoder,
             calibrated_decline=self.calibrated_decline,
             detail_check=self.detail_check,

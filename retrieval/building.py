@@ -6,18 +6,21 @@ tests; each function here builds one part, so a test or a benchmark can build on
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval import semantic
 from retrieval.bm25 import OkapiScorer, Scorer
 from retrieval.corpus import Corpus, load_corpus, scan_article_files
 from retrieval.cross_encoder import CrossEncoder
 from retrieval.index_cache import CACHE_DIRNAME, start_loading_kernels
+from retrieval.meaning_index import MeaningIndex
 from retrieval.passage_access import Passages
 from retrieval.passage_store import CACHE_MIN_BYTES, load_corpus_cached
 from retrieval.passages import PASSAGES_VERSION
-from retrieval.semantic import SentenceEncoder, SentenceVectors
+from retrieval.semantic import PassageMeaning, SentenceEncoder, SentenceVectors
 from retrieval.settings import EngineSettings
 from retrieval.tokenize import TOKENIZER_VERSION, tokenize
 
@@ -108,18 +111,20 @@ def _fast_scorer(
 
 
 def build_sentence_vectors(
-    corpus: Corpus, passages: Passages, settings: EngineSettings, *, progress: bool
-) -> SentenceVectors | None:
-    """Every sentence encoded for meaning-based matching, when enabled and affordable."""
+    corpus: Corpus,
+    passages: Passages,
+    settings: EngineSettings,
+    *,
+    progress: bool,
+    workers: int = 1,
+) -> PassageMeaning | None:
+    """Every sentence encoded for meaning-based matching, when enabled: in memory up to
+    ``semantic_max_passages``, else the nearest-neighbour index ``seedbot index`` saved."""
     s = settings
     if not s.semantic or not len(passages):
         return None
     if len(passages) > s.semantic_max_passages:
-        log.info(
-            "Meaning-based matching is off above %d passages; BM25 ranks alone",
-            s.semantic_max_passages,
-        )
-        return None
+        return _meaning_index(corpus, passages, s, progress=progress, workers=workers)
     encoder = SentenceEncoder.shared()
     if encoder is None:
         return None
@@ -127,6 +132,56 @@ def build_sentence_vectors(
     return SentenceVectors.build(
         [passages[i].sentences for i in range(len(passages))], encoder, cache, progress=progress
     )
+
+
+def _meaning_index(
+    corpus: Corpus, passages: Passages, s: EngineSettings, *, progress: bool, workers: int
+) -> MeaningIndex | None:
+    """The saved index of a large corpus's sentences; built only when ``build_meaning_index``."""
+    off = "Meaning-based matching is off above %d passages until %s; BM25 ranks alone"
+    if not s.save_index:
+        log.info(off, s.semantic_max_passages, "the index is saved")
+        return None
+    cache = corpus.folder / CACHE_DIRNAME
+    key = meaning_key(corpus, passages)
+    saved = MeaningIndex.load(cache, key, len(passages))
+    if saved is not None or not s.build_meaning_index:
+        if saved is None:
+            log.info(off, s.semantic_max_passages, "`seedbot index` builds its vectors")
+        return saved
+    try:  # a reader of its own with a thread per core: this is the only work in hand
+        encoder = SentenceEncoder.dedicated(threads=max(1, workers))
+    except (ImportError, OSError, ValueError, RuntimeError) as error:
+        log.warning("Meaning-based matching is off: %s. BM25 ranks alone.", error)
+        return None
+    try:
+        return MeaningIndex.build(
+            lambda i: passages[i].sentences,
+            len(passages),
+            encoder,
+            cache,
+            key,
+            progress=progress,
+            threads=max(1, workers),
+        )
+    except OSError as error:
+        log.warning("Cannot save the meaning index in %s (%s); BM25 ranks alone", cache, error)
+        return None
+
+
+def meaning_key(corpus: Corpus, passages: Passages) -> str:
+    """What the saved meaning index was built from: the article files' fingerprints when
+    the passage store gave them (no sentence is read), else every sentence."""
+    h = hashlib.sha256(f"{INDEX_VERSION}\0{semantic.MODEL_SHA256}\0{len(passages)}\0".encode())
+    if corpus.stamps is not None:
+        for stamp in corpus.stamps:
+            h.update(f"{stamp.path}\0{stamp.sha256}\0".encode("utf-8", "surrogatepass"))
+    else:
+        for i in range(len(passages)):
+            for sentence in passages[i].sentences:
+                h.update(sentence.encode("utf-8", "surrogatepass") + b"\0")
+            h.update(b"\1")
+    return h.hexdigest()[:32]
 
 
 def build_cross_encoder(n_passages: int, settings: EngineSettings) -> CrossEncoder | None:

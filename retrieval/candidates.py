@@ -20,7 +20,7 @@ from retrieval.passage_access import Passages
 from retrieval.query import ParsedQuery
 from retrieval.query_terms import QueryTerms, model_text
 from retrieval.rerank import favour_answer_type, rerank
-from retrieval.semantic import SentenceEncoder, SentenceVectors
+from retrieval.semantic import Closeness, PassageMeaning, SentenceEncoder
 from retrieval.settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class CandidateSearch:
         scorer: Scorer,
         passages: Passages,
         terms: QueryTerms,
-        sentence_vectors: SentenceVectors | None,
+        sentence_vectors: PassageMeaning | None,
         settings: EngineSettings,
     ) -> None:
         self.scorer = scorer
@@ -93,9 +93,9 @@ class CandidateSearch:
         else:  # every match, then the article's: BM25 cannot rank a part of the corpus
             everywhere = self.scorer.top(distinct, k=len(self.passages))
             ranked = [item for item in everywhere if item[0] in within][:depth]
-        similarity = None
+        closeness = None
         if meaning is not None and self.sentence_vectors is not None:
-            similarity = self.sentence_vectors.similarity(meaning)
+            closeness = self.sentence_vectors.closeness(meaning)
         if self.settings.rerank:
             ranked = rerank(
                 ranked,
@@ -104,10 +104,10 @@ class CandidateSearch:
                 adjacent_pairs=self.scorer.adjacent_pairs,
                 passage_text=self.passages.text,
                 idf=self.scorer.idf,
-                answer_types=similarity is None,  # else after the blend, on its scale
+                answer_types=closeness is None,  # else after the blend, on its scale
             )
-        if similarity is not None:
-            ranked = self._blend(ranked, similarity, depth, within)
+        if closeness is not None:
+            ranked = self._blend(ranked, closeness, depth, within)
             if self.settings.rerank:
                 ranked = favour_answer_type(
                     ranked, question=parsed.asked or parsed.cleaned, passage_text=self.passages.text
@@ -122,7 +122,7 @@ class CandidateSearch:
                 continue
             matched = frozenset(passage_terms & term_set)
             coverage = self._coverage(parsed, matched, total_weight)
-            cosine = float(similarity[index]) if similarity is not None else 0.0
+            cosine = closeness.of(index) if closeness is not None else 0.0
             chosen.append(Candidate(index, score, matched, coverage, cosine))
             chosen_terms.append(passage_terms)
             if len(chosen) >= needed:
@@ -163,7 +163,7 @@ class CandidateSearch:
     def _blend(
         self,
         ranked: Sequence[tuple[int, float]],
-        similarity: np.ndarray,
+        closeness: Closeness,
         depth: int,
         within: frozenset[int] | None = None,
     ) -> list[tuple[int, float]]:
@@ -174,14 +174,10 @@ class CandidateSearch:
         """
         bm25 = dict(ranked)
         best = max(bm25.values(), default=0.0) or 1.0
-        order = np.argsort(-similarity, kind="stable")
-        if within is not None:
-            order = order[np.isin(order, np.fromiter(within, dtype=np.int64))]
-        pool = set(bm25) | {int(i) for i in order[:depth]}
+        pool = set(bm25) | set(closeness.closest(depth, within))
         weight = self.settings.semantic_weight
         blended = [
-            (index, bm25.get(index, 0.0) / best + weight * float(similarity[index]))
-            for index in pool
+            (index, bm25.get(index, 0.0) / best + weight * closeness.of(index)) for index in pool
         ]
         return sorted(blended, key=lambda item: (-item[1], item[0]))
 

@@ -97,7 +97,9 @@ class Engine:
         self.scorer = built.scorer
         self.index_status = built.status
         self.engine_name = type(self.scorer).__name__
-        self.sentence_vectors = build_sentence_vectors(corpus, passages, s, progress=progress)
+        self.sentence_vectors = build_sentence_vectors(
+            corpus, passages, s, progress=progress, workers=workers
+        )
         self.cross_encoder = build_cross_encoder(len(passages), s)
         # Whether any article has asides (credits, teasers), shown only as the model reads them.
         self.has_asides = any(source.asides for source in corpus.sources)

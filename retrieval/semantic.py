@@ -20,7 +20,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 
@@ -108,6 +108,12 @@ class SentenceEncoder:
         """The process's encoder, loaded on first use; None (logged once) when unavailable."""
         return cls._shared.get(lambda: cls(_model_path()))
 
+    @classmethod
+    def dedicated(cls, threads: int) -> SentenceEncoder:
+        """An encoder of its own with ``threads`` threads, for encoding a whole corpus at
+        once (``seedbot index``): the shared one reads one question at a time on one."""
+        return cls(_model_path(), threads)
+
 
 def _model_path() -> Path:
     """The installed model file (``cpu_session`` checks it against the pinned digest)."""
@@ -149,7 +155,7 @@ class SentenceVectors:
         saved = _load(_path(cache_dir, key), len(sentences)) if cache_dir else None
         if saved is not None:
             return cls(saved[0], owners, len(sentences_of))
-        digests = _digests(sentences)
+        digests = digests_of(sentences)
         vectors = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
         known = _previous(cache_dir) if cache_dir else {}
         missing = []
@@ -160,7 +166,7 @@ class SentenceVectors:
             else:
                 vectors[i] = vector
         if missing:
-            encoded = _encode_with_progress(encoder, [sentences[i] for i in missing], progress)
+            encoded = encode_with_progress(encoder, [sentences[i] for i in missing], progress)
             vectors[missing] = encoded
         if cache_dir:
             _save(cache_dir, key, vectors, digests)
@@ -183,10 +189,51 @@ class SentenceVectors:
         scores: np.ndarray = self.vectors[start:end] @ query
         return scores
 
+    def closeness(self, query: np.ndarray) -> ExactCloseness:
+        return ExactCloseness(self.similarity(query))
 
-def _encode_with_progress(
+
+class Closeness(Protocol):
+    """One question's closeness in meaning to a corpus's passages."""
+
+    def of(self, passage: int) -> float:
+        """The cosine of the passage's best sentence with the question (-1 for none)."""
+        ...
+
+    def closest(self, count: int, within: frozenset[int] | None = None) -> list[int]:
+        """The ``count`` passages closest in meaning (only those ``within``, when given)."""
+        ...
+
+
+class PassageMeaning(Protocol):
+    """A corpus's sentences as vectors: in memory (``SentenceVectors``) or in a
+    nearest-neighbour index for large corpora (``retrieval.meaning_index``)."""
+
+    def closeness(self, query: np.ndarray) -> Closeness: ...
+
+    def sentence_scores(self, passage: int, query: np.ndarray) -> np.ndarray: ...
+
+
+class ExactCloseness:
+    """Every passage's cosine, computed at once: one matrix product for a small corpus."""
+
+    def __init__(self, similarity: np.ndarray) -> None:
+        self._similarity = similarity
+
+    def of(self, passage: int) -> float:
+        return float(self._similarity[passage])
+
+    def closest(self, count: int, within: frozenset[int] | None = None) -> list[int]:
+        order = np.argsort(-self._similarity, kind="stable")
+        if within is not None:
+            order = order[np.isin(order, np.fromiter(within, dtype=np.int64))]
+        return [int(i) for i in order[:count]]
+
+
+def encode_with_progress(
     encoder: SentenceEncoder, sentences: Sequence[str], progress: bool
 ) -> np.ndarray:
+    """``encoder.encode``, with a progress bar on stderr when ``progress``."""
     if not progress:
         return encoder.encode(sentences)
     from tqdm import tqdm
@@ -208,7 +255,7 @@ def _content_key(sentences_of: Sequence[Sequence[str]]) -> str:
 _DIGEST_KEY: Final = f"{MODEL_SHA256[:40]}/{MAX_TOKENS}".encode()  # another model: no reuse
 
 
-def _digests(sentences: Sequence[str]) -> np.ndarray:
+def digests_of(sentences: Sequence[str]) -> np.ndarray:
     """16 bytes per sentence, saved with the vectors to find unchanged sentences later."""
     out = np.zeros((len(sentences), 16), dtype=np.uint8)
     for i, sentence in enumerate(sentences):

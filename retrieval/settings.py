@@ -60,8 +60,11 @@ class EngineSettings:
     semantic: bool = True
     semantic_weight: float = 3.0  # a cosine of 1 counts this many times the best BM25 score
     # Every sentence is encoded once (~100 sentences/s per core, saved beside the corpus);
-    # above this many passages the first start would take minutes, so BM25 ranks alone.
+    # above this many passages the first start would take minutes, so a start never
+    # encodes: `seedbot index` builds a nearest-neighbour index of the sentences
+    # (retrieval.meaning_index), and until it has, BM25 ranks alone.
     semantic_max_passages: int = 5_000
+    build_meaning_index: bool = False  # set by `seedbot index`: encode a large corpus now
     # The no-answer rule lets a passage through on meaning alone from this cosine on ...
     semantic_min_similarity: float = 0.6
     # ... and declines when no passage shown comes even this close in meaning ("What is

@@ -231,6 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=cmd_eval)
 
     index = commands.add_parser("index", parents=[common], help="build and save the search index")
+    index.add_argument(
+        "--no-meaning",
+        action="store_true",
+        help="skip the meaning index of a large corpus (encoding takes ~1 s per 100 sentences)",
+    )
     index.set_defaults(handler=cmd_index)
 
     feedback = commands.add_parser(
