@@ -56,10 +56,11 @@ class _Files:
 class MeaningIndex:
     """Every sentence of a large corpus in a nearest-neighbour graph, and its passage."""
 
-    def __init__(self, index: Any, owners: np.ndarray, n_passages: int) -> None:
+    def __init__(self, index: Any, owners: np.ndarray, n_passages: int, status: str) -> None:
         self._index = index
         self.owners = owners  # (sentences,) int32 passage index, in passage order
         self.n_passages = n_passages
+        self.status = status  # "loaded" or "built", for `seedbot index` to say
         self.starts = np.searchsorted(owners, np.arange(n_passages + 1)).astype(np.int64)
 
     @classmethod
@@ -88,7 +89,7 @@ class MeaningIndex:
                 "Ignoring the damaged meaning index in %s; `seedbot index` rebuilds it", cache_dir
             )
             return None
-        return cls(index, np.asarray(owners), n_passages)
+        return cls(index, np.asarray(owners), n_passages, "loaded")
 
     @classmethod
     def build(
@@ -128,17 +129,19 @@ class MeaningIndex:
         )
         _add(index, vectors, progress=progress, threads=threads)
         _save(cache_dir, key, index, owners, digests)
-        return cls(index, owners, n_passages)
+        return cls(index, owners, n_passages, "built")
 
     def closeness(self, query: np.ndarray) -> NearestCloseness:
         return NearestCloseness(self, query)
 
-    def nearest_sentences(self, query: np.ndarray, count: int) -> np.ndarray:
-        """The ids of the (about) ``count`` sentences closest to ``query``, closest first."""
+    def nearest_sentences(self, query: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of the (about) ``count`` sentences closest to ``query``, closest first,
+        and their cosines with it."""
         if not len(self.owners):
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         matches = self._index.search(query, min(count, len(self.owners)))
-        return np.asarray(matches.keys, dtype=np.int64)
+        keys = np.asarray(matches.keys, dtype=np.int64)
+        return keys, 1.0 - np.asarray(matches.distances, dtype=np.float32)
 
     def sentence_scores(self, passage: int, query: np.ndarray) -> np.ndarray:
         """The cosine of each sentence of one passage with ``query``, in order."""
@@ -171,9 +174,14 @@ class NearestCloseness:
         """The ``count`` passages closest in meaning (only those ``within``, when given)."""
         if within is not None:  # one article's passages: few enough to score them all
             return sorted(within, key=lambda p: (-self.of(p), p))[:count]
-        found = self._meaning.nearest_sentences(self._query, count * SENTENCES_PER_PASSAGE)
-        passages = list(dict.fromkeys(int(p) for p in self._meaning.owners[found]))
-        return sorted(passages, key=lambda p: (-self.of(p), p))[:count]
+        found, cosines = self._meaning.nearest_sentences(self._query, count * SENTENCES_PER_PASSAGE)
+        for passage, cosine in zip(
+            self._meaning.owners[found].tolist(), cosines.tolist(), strict=True
+        ):
+            # A passage's best sentence is the one the graph found first: no lookup needed.
+            self._known[passage] = max(cosine, self._known.get(passage, -1.0))
+        passages = list(dict.fromkeys(self._meaning.owners[found].tolist()))
+        return sorted(passages, key=lambda p: (-self._known[p], p))[:count]
 
 
 def _fill_from_previous(cache_dir: Path, digests: np.ndarray, vectors: np.ndarray) -> list[int]:

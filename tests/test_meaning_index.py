@@ -161,7 +161,9 @@ def test_seedbot_index_builds_the_meaning_index_and_ask_uses_it(
     assert "no meaning index: BM25 ranks alone" in capsys.readouterr().out
     assert _meaning_files(corpus_dir) == []
     assert main(["--corpus", str(corpus_dir), "index"]) == 0
-    assert "meaning index of 8 sentences" in capsys.readouterr().out
+    assert "meaning index of 8 sentences built" in capsys.readouterr().out
+    assert main(["--corpus", str(corpus_dir), "index"]) == 0
+    assert "meaning index of 8 sentences loaded" in capsys.readouterr().out
     assert main(["--corpus", str(corpus_dir), "ask", "--json", PARAPHRASE]) == 0
     reply = json.loads(capsys.readouterr().out)
     assert reply["answered"] is True

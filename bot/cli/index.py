@@ -81,7 +81,8 @@ def _meaning(engine: Engine, settings: EngineSettings) -> str:
     from retrieval.meaning_index import MeaningIndex
 
     if isinstance(engine.sentence_vectors, MeaningIndex):
-        return f"meaning index of {len(engine.sentence_vectors.owners):,} sentences"
+        meaning = engine.sentence_vectors
+        return f"meaning index of {len(meaning.owners):,} sentences {meaning.status}"
     if engine.sentence_vectors is not None:
         return "sentence vectors saved"
     if not settings.semantic:
